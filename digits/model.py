@@ -1,0 +1,98 @@
+"""The convolutional networks, and saving and loading them.
+
+`build_cnn()` is the network of the original report (listing 2.3), which the course
+teaches and trains. `load_model()` reads a saved model, by default the one shipped
+in ``models/``, and explains what to do when the file is missing or damaged.
+Each saved model has a *model card* beside it (same name, ``.json``) that records
+how it was trained and how well it scores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of notebooks
+
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+INPUT_SHAPE = (28, 28, 1)
+"""One MNIST image: 28x28 pixels, one grey channel."""
+NUM_CLASSES = 10
+"""The digits 0-9."""
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+"""The repository's ``models/`` folder, where the shipped model lives."""
+SHIPPED_MODEL = MODELS_DIR / "digits_cnn.keras"
+"""The trained model the drawing pad and `digits.recognize` use."""
+
+
+class ModelLoadError(RuntimeError):
+    """A saved model is missing or cannot be read."""
+
+
+def build_cnn() -> keras.Model:
+    """The original report's network (listing 2.3), compiled as in listing 2.4.
+
+    Conv2D(32, 3x3, relu) - MaxPooling2D(2x2) - Conv2D(64, 3x3, relu) -
+    MaxPooling2D(2x2) - Flatten - Dense(128, relu) - Dense(10, softmax);
+    Adam, categorical cross-entropy, accuracy. Input: (28, 28, 1) floats in [0, 1].
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+            layers.Conv2D(32, (3, 3), activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="original_cnn",
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def card_path(model_path: str | os.PathLike) -> Path:
+    """The model card that belongs to a saved model: same name, ``.json``."""
+    return Path(model_path).with_suffix(".json")
+
+
+def read_card(model_path: str | os.PathLike | None = None) -> dict:
+    """Read the model card beside a saved model ({} if there is none)."""
+    path = card_path(model_path or SHIPPED_MODEL)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_model(path: str | os.PathLike | None = None) -> keras.Model:
+    """Load a saved Keras model; with no argument, the shipped one in ``models/``.
+
+    Raises `ModelLoadError` naming the file, and saying how to make a new one,
+    when the file is missing or is not a readable Keras model.
+    """
+    path = Path(path) if path is not None else SHIPPED_MODEL
+    how_to_fix = (
+        "Train one with `python -m digits.train` (add --output to choose the file), "
+        "or restore the shipped model with `git checkout -- models/`."
+    )
+    if not path.is_file():
+        raise ModelLoadError(f"No model file at {path}. {how_to_fix}")
+    try:
+        model = keras.models.load_model(path, compile=False)
+    except Exception as exc:  # Keras raises many kinds of errors for damaged files
+        raise ModelLoadError(
+            f"{path} could not be read as a Keras model ({type(exc).__name__}: {exc}). {how_to_fix}"
+        ) from exc
+    if tuple(model.input_shape[1:]) != INPUT_SHAPE or model.output_shape[-1] != NUM_CLASSES:
+        raise ModelLoadError(
+            f"{path} is a Keras model, but not a digit recogniser: it takes {model.input_shape} "
+            f"and returns {model.output_shape}, expected (None, 28, 28, 1) -> (None, 10). {how_to_fix}"
+        )
+    return model

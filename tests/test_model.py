@@ -1,0 +1,59 @@
+"""The networks, and saving and loading them."""
+
+import numpy as np
+import pytest
+
+import digits
+from digits.model import SHIPPED_MODEL, read_card
+
+
+def test_build_cnn_is_the_original_report_network():
+    model = digits.build_cnn()
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"]
+    conv1, _, conv2, _, _, dense1, dense2 = model.layers
+    assert (conv1.filters, conv1.kernel_size, conv1.activation.__name__) == (32, (3, 3), "relu")
+    assert (conv2.filters, conv2.kernel_size) == (64, (3, 3))
+    assert (dense1.units, dense1.activation.__name__) == (128, "relu")
+    assert (dense2.units, dense2.activation.__name__) == (10, "softmax")
+    assert model.input_shape == (None, 28, 28, 1)
+    assert model.count_params() == 225034  # 320 + 18496 + 204928 + 1290
+    assert type(model.optimizer).__name__ == "Adam"
+    assert model.loss == "categorical_crossentropy"
+
+
+def test_missing_model_file_is_a_clear_error(tmp_path):
+    with pytest.raises(digits.ModelLoadError, match=r"No model file at .*absent.keras.*digits.train"):
+        digits.load_model(tmp_path / "absent.keras")
+
+
+def test_corrupt_model_file_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(SHIPPED_MODEL.read_bytes()[:5000])
+    with pytest.raises(digits.ModelLoadError, match=r"broken.keras could not be read.*digits.train"):
+        digits.load_model(broken)
+
+
+def test_model_of_the_wrong_shape_is_a_clear_error(tmp_path):
+    import keras
+
+    other = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    path = tmp_path / "other.keras"
+    other.save(path)
+    with pytest.raises(digits.ModelLoadError, match="not a digit recogniser"):
+        digits.load_model(path)
+
+
+def test_shipped_model_has_a_card():
+    card = read_card()
+    assert card["file"] == SHIPPED_MODEL.name
+    assert card["mnist_test_accuracy"] >= 0.985
+    assert card["epochs"] > 0 and card["training_seconds"] > 0
+
+
+def test_shipped_model_scores_at_least_98_5_percent_on_mnist_test(mnist):
+    (_, _), (x_test, y_test) = mnist
+    recognizer = digits.Recognizer(digits.load_model())
+    predictions = recognizer.predict_mnist(x_test / 255.0).argmax(axis=1)
+    accuracy = float((predictions == y_test).mean())
+    assert accuracy >= 0.985, accuracy
