@@ -13,10 +13,10 @@ import json
 import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of notebooks
+from ._quiet import import_keras
 
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
+keras = import_keras()
+layers = keras.layers
 
 INPUT_SHAPE = (28, 28, 1)
 """One MNIST image: 28x28 pixels, one grey channel."""
