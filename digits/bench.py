@@ -1,0 +1,246 @@
+"""The benchmark: how well and how fast `digits.recognize` works on drawings.
+
+    python -m digits.bench                       # the shipped model, prints a table
+    python -m digits.bench --write BENCHMARKS.md # ...and keeps the table there
+    python -m digits.bench --model other.keras --n 300
+
+Every drawing goes through `digits.recognize`-style recognition one image at a
+time, exactly as the drawing pad calls it. The drawn sets are made from MNIST
+*test* digits (never seen in training) rendered as canvas drawings with
+`digits.drawn`, under one variation at a time, plus digits sketched stroke by
+stroke, handwriting styles MNIST lacks, and random scribbles that are not
+digits at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .augment import cross_seven, flag_one, slash_zero
+from .data import load_mnist
+from .drawn import drawn_digits, sketched_digits
+from .model import SHIPPED_MODEL, load_model, read_card
+from .recognize import UNSURE_BELOW, Recognizer
+
+_TYPICAL = {"scale": (0.45, 0.8), "stroke": (10.0, 24.0)}
+VARIATIONS = {
+    "typical (45-80% of the canvas, pen 10-24 px)": _TYPICAL,
+    "small (15-30%)": {"scale": (0.15, 0.3), "stroke": (4.0, 10.0)},
+    "large (80-95%)": {"scale": (0.8, 0.95), "stroke": (14.0, 30.0)},
+    "thin pen (3-6 px)": {**_TYPICAL, "stroke": (3.0, 6.0)},
+    "thick pen (26-36 px)": {**_TYPICAL, "stroke": (26.0, 36.0)},
+    "slanted (shear +-0.35)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "shear": 0.35},
+    "rotated (+-20 degrees)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "rotate": 20.0},
+}
+
+
+def _canvas(mnist_image: np.ndarray) -> np.ndarray:
+    """An MNIST-format digit as a 280x280 drawing: upscaled, dark ink on white."""
+    return 255 - cv2.resize(mnist_image, (280, 280), interpolation=cv2.INTER_LINEAR)
+
+
+def _distort(images: np.ndarray, rng: np.random.Generator, shear: float = 0.0, rotate: float = 0.0) -> np.ndarray:
+    """Slant or rotate drawings about the centre of their ink, on white paper."""
+    out = np.empty_like(images)
+    size = images.shape[1]
+    for i, image in enumerate(images):
+        rows, cols = np.nonzero(image < 128)
+        center = (float(cols.mean()), float(rows.mean())) if rows.size else (size / 2, size / 2)
+        matrix = cv2.getRotationMatrix2D(center, rng.uniform(-rotate, rotate), 1.0)
+        slant = rng.uniform(-shear, shear)
+        matrix[0, 1] += slant
+        matrix[0, 2] -= slant * center[1]
+        out[i] = cv2.warpAffine(image, matrix, (size, size), borderValue=255)
+    return out
+
+
+def _accuracy(recognizer: Recognizer, images: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """Accuracy of one-at-a-time recognition, and every top probability."""
+    digits_, confidence = [], []
+    for image in images:
+        prediction = recognizer(image)
+        digits_.append(prediction.digit)
+        confidence.append(prediction.probability)
+    return float(np.mean(np.array(digits_) == labels)), np.array(confidence)
+
+
+def _scribbles(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Random scrawls that are not digits: tangles of 3-8 random pen moves."""
+    images = np.full((n, 280, 280), 255, np.uint8)
+    for image in images:
+        points = rng.uniform(40, 240, (rng.integers(3, 9), 2)).astype(np.int32)
+        cv2.polylines(image, [points], False, 0, int(rng.uniform(8, 24)), cv2.LINE_AA)
+    return images
+
+
+def _latency(recognizer: Recognizer, image: np.ndarray, repeats: int) -> tuple[float, float]:
+    """Median and 95th percentile milliseconds of one recognition."""
+    for _ in range(20):
+        recognizer(image)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        recognizer(image)
+        times.append((time.perf_counter() - start) * 1000)
+    return float(np.median(times)), float(np.percentile(times, 95))
+
+
+def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 0) -> list[tuple[str, str]]:
+    """Run the benchmark; return (measure, value) rows."""
+    path = Path(model_path) if model_path else SHIPPED_MODEL
+    card = read_card(path)
+    recognizer = Recognizer(load_model(path), temperature=float(card.get("temperature", 1.0)))
+    (_, _), (x_test, y_test) = load_mnist()
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[str, str]] = []
+
+    mnist_accuracy = float((recognizer.predict_mnist(x_test / 255.0).argmax(axis=1) == y_test).mean())
+    rows.append(("MNIST test set, 10,000 images, model alone", f"{mnist_accuracy:.2%}"))
+    pick = rng.choice(len(x_test), n, replace=False)
+    accuracy, _ = _accuracy(recognizer, [_canvas(x_test[i]) for i in pick], y_test[pick])
+    rows.append((f"MNIST test digits as 280x280 canvas drawings, n={n}, via recognize", f"{accuracy:.2%}"))
+
+    drawn_confidence = []
+    for name, variation in VARIATIONS.items():
+        images, labels = drawn_digits(
+            x_test, y_test, n, seed=seed + 1, scale=variation["scale"], stroke=variation["stroke"]
+        )
+        if "shear" in variation or "rotate" in variation:
+            images = _distort(images, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
+        accuracy, confidence = _accuracy(recognizer, images, labels)
+        drawn_confidence.append(confidence)
+        rows.append((f"drawn: {name}, n={n}", f"{accuracy:.2%}"))
+
+    images, labels = sketched_digits(n, seed=seed + 2)
+    accuracy, _ = _accuracy(recognizer, images, labels)
+    rows.append((f"sketched stroke by stroke from templates, n={n}", f"{accuracy:.2%}"))
+
+    for name, digit, style in (("crossed 7s", 7, cross_seven), ("flagged 1s", 1, flag_one), ("slashed 0s", 0, slash_zero)):
+        chosen = np.flatnonzero(y_test == digit)[: max(10, n // 5)]
+        images = [_canvas(np.round(style(x_test[i], rng) * 255).astype(np.uint8)) for i in chosen]
+        accuracy, _ = _accuracy(recognizer, images, y_test[chosen])
+        rows.append((f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", f"{accuracy:.2%}"))
+
+    scribbles = _scribbles(max(50, n // 5), rng)
+    flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scribbles])
+    real_flagged = np.mean(np.concatenate(drawn_confidence) < UNSURE_BELOW)
+    rows.append((f"scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scribbles)}", f"{flagged:.0%}"))
+    rows.append(("drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
+
+    canvas = np.zeros((280, 280, 4), np.uint8)
+    canvas[:, :, 3] = 255 - _canvas(x_test[0])
+    median, p95 = _latency(recognizer, canvas, repeats=max(200, n))
+    rows.append(("recognize one 280x280 RGBA canvas: median", f"{median:.2f} ms"))
+    rows.append(("recognize one 280x280 RGBA canvas: 95th percentile", f"{p95:.2f} ms"))
+
+    rows.append(("model file size", f"{path.stat().st_size / 1e6:.1f} MB"))
+    rows.append(("parameters", f"{card.get('parameters', 0):,}"))
+    rows.append(("training time (from the model card)", f"{card.get('training_seconds', 0) / 60:.1f} min, {card.get('trained_on', '?')}"))
+    rows.append(("temperature (probability calibration)", f"{card.get('temperature', 1.0)}"))
+    return rows
+
+
+def threshold_table(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 0) -> str:
+    """How many scribbles and real drawings each "unsure" threshold would flag (Markdown).
+
+    This is how `digits.recognize.UNSURE_BELOW` was chosen: flag most
+    scribbles while flagging few real digits (and, among those, many wrong ones).
+    """
+    path = Path(model_path) if model_path else SHIPPED_MODEL
+    recognizer = Recognizer(load_model(path), temperature=float(read_card(path).get("temperature", 1.0)))
+    (_, _), (x_test, y_test) = load_mnist()
+    rng = np.random.default_rng(seed)
+    images, labels = [], []
+    for variation in VARIATIONS.values():
+        drawn, drawn_labels = drawn_digits(x_test, y_test, n // 4, seed=seed + 7,
+                                           scale=variation["scale"], stroke=variation["stroke"])
+        if "shear" in variation or "rotate" in variation:
+            drawn = _distort(drawn, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
+        images.extend(drawn)
+        labels.extend(drawn_labels)
+    predictions = [recognizer(image) for image in images]
+    confidence = np.array([p.probability for p in predictions])
+    wrong = np.array([p.digit for p in predictions]) != np.array(labels)
+    scribble_confidence = np.array([recognizer(image).probability for image in _scribbles(max(100, n // 3), rng)])
+    lines = [
+        f"{len(images)} drawn digits ({wrong.sum()} recognised wrongly), {len(scribble_confidence)} scribbles.",
+        "",
+        "| unsure below | scribbles flagged | drawn digits flagged | wrong answers flagged |",
+        "| --- | --- | --- | --- |",
+    ]
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        flagged = confidence < threshold
+        wrong_flagged = f"{(flagged & wrong).sum() / max(1, wrong.sum()):.0%}"
+        lines.append(f"| {threshold:.0%} | {np.mean(scribble_confidence < threshold):.0%} | "
+                     f"{flagged.mean():.1%} | {wrong_flagged} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """A one-line description of this machine."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
+
+
+def table(rows: list[tuple[str, str]]) -> str:
+    """The rows as a Markdown table."""
+    lines = ["| measure | result |", "| --- | --- |"]
+    lines += [f"| {name} | {value} |" for name, value in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m digits.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", help="a .keras model (default: the shipped one)")
+    parser.add_argument("--n", type=int, default=1000, help="drawings per row (default 1000)")
+    parser.add_argument("--write", help="also write the table, with the machine, into this Markdown file")
+    parser.add_argument("--thresholds", action="store_true",
+                        help="print how many scribbles and drawings each 'unsure' threshold flags, and stop")
+    args = parser.parse_args(argv)
+    if args.thresholds:
+        print(threshold_table(args.model, args.n))
+        return
+    started = time.perf_counter()
+    rows = run(args.model, args.n)
+    text = (
+        f"Measured {datetime.date.today().isoformat()} on {machine()}, "
+        f"model `{Path(args.model or SHIPPED_MODEL).name}`; the run took {time.perf_counter() - started:.0f} s.\n\n"
+        + table(rows)
+    )
+    print(text)
+    if args.write:
+        _write_section(Path(args.write), text)
+
+
+_BEGIN, _END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _write_section(path: Path, text: str) -> None:
+    """Replace the benchmark section of a Markdown file (between markers), or append one."""
+    block = f"{_BEGIN}\n{text}\n{_END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if _BEGIN in old and _END in old:
+        new = old[: old.index(_BEGIN)] + block + old[old.index(_END) + len(_END) :]
+    else:
+        new = (old + "\n\n" if old else "") + block + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
