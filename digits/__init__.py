@@ -17,8 +17,10 @@ from .data import MnistError, load_mnist
 from .model import ModelLoadError, build_cnn, load_model
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
+from .widget import DrawingPad
 
 __all__ = [
+    "DrawingPad",
     "EmptyImageError",
     "MnistError",
     "ModelLoadError",

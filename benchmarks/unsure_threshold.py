@@ -1,0 +1,94 @@
+"""Choose the drawing pad's "unsure" threshold (`digits.widget.UNSURE_BELOW`) from data.
+
+    python benchmarks/unsure_threshold.py [--digits 10000] [--scribbles 2000]
+
+Two kinds of drawings go through the same pipeline as the pad (`digits.to_mnist`,
+then the shipped model with the temperature in its card):
+
+* real digits: MNIST's held-out test set, each upscaled to the pad's 280x280 and
+  inverted to dark ink on white, as a person would have drawn it;
+* scribbles: 1-3 random smooth strokes drawn with the pad's own pen
+  (`digits.widget.render_strokes`), which are not digits at all.
+
+For each candidate threshold it prints how many real digits would be flagged
+"unsure" (the cost: a student is told the pad is unsure about a good digit), how
+many of the wrong answers on real digits would be flagged, how accurate the
+flagged and unflagged answers are, and how many scribbles would be flagged.
+The rule used: the threshold is the highest probability (in steps of 0.01) below
+which the pad's answers on real digits are more often wrong than right. "Unsure"
+then means what it says: below it, the answer is a coin toss or worse.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+import digits
+from digits.recognize import shipped_recognizer
+from digits.widget import PAD_SIZE, render_strokes
+
+import cv2
+
+
+def canvas_drawing(mnist_image: np.ndarray) -> np.ndarray:
+    big = cv2.resize(mnist_image, (PAD_SIZE, PAD_SIZE), interpolation=cv2.INTER_LINEAR)
+    return (255 - big).astype(np.uint8)
+
+
+def scribble(rng: np.random.Generator) -> np.ndarray:
+    strokes = []
+    for _ in range(rng.integers(1, 4)):
+        n = int(rng.integers(4, 14))
+        start = rng.uniform(40, PAD_SIZE - 40, 2)
+        steps = rng.normal(0, 35, (n, 2)).cumsum(axis=0)
+        points = np.clip(start + steps, 10, PAD_SIZE - 10)
+        strokes.append([tuple(p) for p in points])
+    return render_strokes(strokes)
+
+
+def top_probabilities(images) -> tuple[np.ndarray, np.ndarray]:
+    batch = np.stack([digits.to_mnist(image) for image in images])
+    probabilities = shipped_recognizer().predict_mnist(batch)
+    return probabilities.argmax(axis=1), probabilities.max(axis=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--digits", type=int, default=10000, help="how many MNIST test digits")
+    parser.add_argument("--scribbles", type=int, default=2000, help="how many random scribbles")
+    args = parser.parse_args()
+
+    (_, _), (x_test, y_test) = digits.load_mnist()
+    x_test, y_test = x_test[: args.digits], y_test[: args.digits]
+    predicted, confidence = top_probabilities(canvas_drawing(x) for x in x_test)
+    correct = predicted == y_test
+    rng = np.random.default_rng(0)
+    _, scribble_confidence = top_probabilities(scribble(rng) for _ in range(args.scribbles))
+
+    print(f"real digits: {len(y_test)}, accuracy {correct.mean():.2%}, wrong answers {int((~correct).sum())}")
+    print(f"scribbles: {args.scribbles}, median top probability {np.median(scribble_confidence):.2f}")
+    print()
+    print("threshold | real digits flagged | wrong answers flagged | accuracy flagged | accuracy kept | scribbles flagged")
+    for threshold in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99):
+        flagged = confidence < threshold
+        accuracy_flagged = correct[flagged].mean() if flagged.any() else float("nan")
+        print(
+            f"{threshold:9.2f} | {flagged.mean():19.2%} | {flagged[~correct].mean():21.1%} | "
+            f"{accuracy_flagged:16.1%} | {correct[~flagged].mean():13.2%} | {(scribble_confidence < threshold).mean():17.1%}"
+        )
+    candidates = np.round(np.arange(0.50, 1.0, 0.01), 2)
+    coin_toss = [t for t in candidates if (confidence < t).any() and correct[confidence < t].mean() < 0.5]
+    if coin_toss:
+        best = max(coin_toss)
+        flagged = confidence < best
+        print()
+        print(
+            f"recommended UNSURE_BELOW = {best:.2f}: flags {flagged.mean():.2%} of real digits, "
+            f"{flagged[~correct].mean():.0%} of the wrong answers and {(scribble_confidence < best).mean():.0%} of the scribbles"
+        )
+
+
+if __name__ == "__main__":
+    main()
