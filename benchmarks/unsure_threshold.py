@@ -1,4 +1,4 @@
-"""Choose the drawing pad's "unsure" threshold (`digits.widget.UNSURE_BELOW`) from data.
+"""Choose the drawing pad's "unsure" threshold (`digits.recognize.UNSURE_BELOW`) from data.
 
     python benchmarks/unsure_threshold.py [--digits 10000] [--scribbles 2000]
 

@@ -9,15 +9,28 @@ is importable from here:
     7
 
 Modules, one concern each: `data` (MNIST), `model` (the networks, saving and
-loading), `train` (``python -m digits.train``), `preprocess` (any picture to
-MNIST format) and `recognize` (one picture to a `Prediction`).
+loading), `train` (``python -m digits.train``), `augment` (training-time
+augmentation), `calibration` (temperature scaling), `preprocess` (any picture
+to MNIST format), `recognize` (one picture to a `Prediction`), `widget` (the
+drawing pad), `plots` (the course's figures), `drawn` (synthetic canvas
+drawings), `checks` and `assignments` (classroom exercises, nbgrader) and
+`bench` (``python -m digits.bench``).
 """
 
 from .data import MnistError, load_mnist
 from .model import ModelLoadError, build_cnn, load_model
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
-from .widget import DrawingPad
+
+
+def __getattr__(name):
+    # The drawing pad needs ipywidgets and ipycanvas: import them only when it is asked for.
+    if name == "DrawingPad":
+        from .widget import DrawingPad
+
+        return DrawingPad
+    raise AttributeError(f"module 'digits' has no attribute {name!r}")
+
 
 __all__ = [
     "DrawingPad",

@@ -148,42 +148,6 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     return rows
 
 
-def threshold_table(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 0) -> str:
-    """How many scribbles and real drawings each "unsure" threshold would flag (Markdown).
-
-    This is how `digits.recognize.UNSURE_BELOW` was chosen: flag most
-    scribbles while flagging few real digits (and, among those, many wrong ones).
-    """
-    path = Path(model_path) if model_path else SHIPPED_MODEL
-    recognizer = Recognizer(load_model(path), temperature=float(read_card(path).get("temperature", 1.0)))
-    (_, _), (x_test, y_test) = load_mnist()
-    rng = np.random.default_rng(seed)
-    images, labels = [], []
-    for variation in VARIATIONS.values():
-        drawn, drawn_labels = drawn_digits(x_test, y_test, n // 4, seed=seed + 7,
-                                           scale=variation["scale"], stroke=variation["stroke"])
-        if "shear" in variation or "rotate" in variation:
-            drawn = _distort(drawn, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
-        images.extend(drawn)
-        labels.extend(drawn_labels)
-    predictions = [recognizer(image) for image in images]
-    confidence = np.array([p.probability for p in predictions])
-    wrong = np.array([p.digit for p in predictions]) != np.array(labels)
-    scribble_confidence = np.array([recognizer(image).probability for image in _scribbles(max(100, n // 3), rng)])
-    lines = [
-        f"{len(images)} drawn digits ({wrong.sum()} recognised wrongly), {len(scribble_confidence)} scribbles.",
-        "",
-        "| unsure below | scribbles flagged | drawn digits flagged | wrong answers flagged |",
-        "| --- | --- | --- | --- |",
-    ]
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        flagged = confidence < threshold
-        wrong_flagged = f"{(flagged & wrong).sum() / max(1, wrong.sum()):.0%}"
-        lines.append(f"| {threshold:.0%} | {np.mean(scribble_confidence < threshold):.0%} | "
-                     f"{flagged.mean():.1%} | {wrong_flagged} |")
-    return "\n".join(lines)
-
-
 def machine() -> str:
     """A one-line description of this machine."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -210,12 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", help="a .keras model (default: the shipped one)")
     parser.add_argument("--n", type=int, default=1000, help="drawings per row (default 1000)")
     parser.add_argument("--write", help="also write the table, with the machine, into this Markdown file")
-    parser.add_argument("--thresholds", action="store_true",
-                        help="print how many scribbles and drawings each 'unsure' threshold flags, and stop")
     args = parser.parse_args(argv)
-    if args.thresholds:
-        print(threshold_table(args.model, args.n))
-        return
     started = time.perf_counter()
     rows = run(args.model, args.n)
     text = (

@@ -20,12 +20,14 @@ import numpy as np
 from .model import load_model, read_card, SHIPPED_MODEL
 from .preprocess import to_mnist
 
-UNSURE_BELOW = 0.6
-"""Answers less probable than this are shown as a guess ("not sure").
+UNSURE_BELOW = 0.77
+"""Answers less probable than this are shown as unsure (the drawing pad says so).
 
-Chosen from data with ``python -m digits.bench --thresholds`` (table in
-BENCHMARKS.md): with the shipped, calibrated model it flags most random
-scribbles while flagging few real drawn digits, many of them the wrong answers.
+Chosen from data with ``python benchmarks/unsure_threshold.py``: real digits
+(the MNIST test set drawn as on the pad) and random scribbles go through
+`to_mnist` and the shipped model with its calibrated temperature; the threshold
+is the highest probability below which the answers on real digits are more
+often wrong than right. Rerun it whenever the shipped model changes.
 """
 
 

@@ -45,18 +45,6 @@ MNIST strokes are 1.6-3.9 pixels wide (median 2.4) on a digit scaled into a
 comes out 1.8-2.7 pixels wide at that scale: MNIST-like (and `digits.to_mnist`
 brings outliers into MNIST's range anyway).
 """
-UNSURE_BELOW = 0.77
-"""Below this probability the pad says it is unsure.
-
-Chosen from data with ``python benchmarks/unsure_threshold.py`` for the shipped
-model (temperature 1.0): the 10,000 MNIST test digits drawn as on the pad, and
-2,000 random scribbles drawn with the pad's pen, all through `digits.to_mnist`
-and the shipped model. The rule: the highest threshold below which the answers
-on real digits are more often wrong than right. At 0.77 the pad calls itself
-unsure about 1.3% of real digits, 55% of its wrong answers and a third of the
-scribbles. Recalibrating the model (the temperature in its card) or shipping
-another model changes these numbers: rerun the script and update this value.
-"""
 INK = "black"
 PAPER = "white"
 
@@ -354,7 +342,7 @@ class DrawingPad(widgets.HBox):
         )
 
     def _show_prediction(self, prediction: digits.Prediction) -> None:
-        unsure = prediction.probability < UNSURE_BELOW
+        unsure = prediction.unsure
         runner_up = int(np.argsort(prediction.probabilities)[-2])
         note = (
             f"Not sure: a {prediction.digit}, or maybe a {runner_up}? Try drawing it bigger and more clearly."

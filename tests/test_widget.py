@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import digits
-from digits.widget import LINE_WIDTH, PAD_SIZE, UNSURE_BELOW, render_strokes
+from digits.recognize import UNSURE_BELOW
+from digits.widget import LINE_WIDTH, PAD_SIZE, render_strokes
 from drawn_digits import DRAWN_DIGITS
 
 DASH = "\N{EM DASH}"
