@@ -22,6 +22,9 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = "digits"
 c.CourseDirectory.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "release")
 
+# `nbgrader export` writes the grades here rather than into the repository.
+c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")
+
 # Training in notebook 04 takes a minute or more on a laptop: let a cell run up to ten.
 c.Execute.timeout = 600
 

@@ -34,14 +34,13 @@ from .preprocess import MNIST_BOX, MNIST_CENTER, MNIST_SIZE
 __all__ = [
     "CheckFailed",
     "check_center_of_mass",
-    "check_confusion_matrix",
     "check_conv_output_shape",
     "check_conv_parameter_count",
     "check_fit_in_box",
     "check_most_confused_pair",
     "check_normalize",
     "check_one_hot",
-    "check_per_class_accuracy",
+    "check_precision",
     "check_shift_to_center",
 ]
 
@@ -88,6 +87,12 @@ def _call(name: str, function: Callable, args: tuple, on: str) -> Any:
     if result is None:
         _fail(f"`{name}` returned None on {on}: did you forget the `return` line?")
     return result
+
+
+def _name(function: Any, default: str) -> str:
+    """The name the student gave their function (a lambda's is ``default``)."""
+    name = getattr(function, "__name__", "")
+    return name if isinstance(name, str) and name.isidentifier() else default
 
 
 def _array(name: str, result: Any, on: str) -> np.ndarray:
@@ -166,6 +171,7 @@ def _placed_near(digit: np.ndarray, row: float, column: float) -> np.ndarray:
 def check_normalize(normalize: Callable) -> None:
     """``normalize(images)``: uint8 pixels 0..255 to float32 in [0, 1], same shape, input untouched."""
     __tracebackhide__ = True
+    name = _name(normalize, "normalize")
     rng = np.random.default_rng(2)
     batch = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
     batch[0, 0, 0], batch[1, 0, 0] = 0, 255
@@ -174,28 +180,28 @@ def check_normalize(normalize: Callable) -> None:
     cases = [(batch, "a batch of 3 uint8 images of shape (3, 28, 28)"), (faint, "one faint 28x28 image (brightest pixel 200)")]
     for images, on in cases:
         given = images.copy()
-        result = _array("normalize", _call("normalize", normalize, (given,), on), on)
-        _untouched("normalize", images, given)
+        result = _array(name, _call(name, normalize, (given,), on), on)
+        _untouched(name, images, given)
         if result.shape != images.shape:
             _fail(
-                f"`normalize` returned shape {result.shape} for images of shape {images.shape}: "
+                f"`{name}` returned shape {result.shape} for images of shape {images.shape}: "
                 "normalising changes the pixel values, never the shape."
             )
         if not np.issubdtype(result.dtype, np.floating):
             _fail(
-                f"`normalize` returned whole numbers ({result.dtype}), which in [0, 1] can only be 0 or 1: "
+                f"`{name}` returned whole numbers ({result.dtype}), which in [0, 1] can only be 0 or 1: "
                 "the network needs fractions, as float32."
             )
         if result.dtype != np.float32:
-            _fail(f"`normalize` returned {result.dtype} numbers; Keras computes in float32, so convert to float32.")
+            _fail(f"`{name}` returned {result.dtype} numbers; Keras computes in float32, so convert to float32.")
         if result.min() < 0:
             _fail(
-                f"`normalize` returned negative values (down to {result.min():.2f}) on {on}: "
+                f"`{name}` returned negative values (down to {result.min():.2f}) on {on}: "
                 "pixels go from 0 to 255, so after normalising they should lie between 0 and 1."
             )
         if result.max() > 1.0 + 1e-6:
             _fail(
-                f"`normalize` returned values up to {result.max():.1f} on {on}: every pixel should end up "
+                f"`{name}` returned values up to {result.max():.1f} on {on}: every pixel should end up "
                 "between 0 and 1, so divide by 255, the brightest value a uint8 pixel can have."
             )
         expected = images.astype(np.float32) / 255
@@ -210,39 +216,40 @@ def check_normalize(normalize: Callable) -> None:
                 f"On {on}, the pixel at {index} was {images[index]} and became {result[index]:.4f}, "
                 f"but {images[index]} / 255 = {expected[index]:.4f}."
             )
-    _passed("normalize: uint8 pixels 0..255 become float32 in [0, 1], and faint images stay faint.")
+    _passed(f"{name}: uint8 pixels 0..255 become float32 in [0, 1], and faint images stay faint.")
 
 
 def check_one_hot(one_hot: Callable) -> None:
     """``one_hot(labels)``: (N,) digits to (N, 10) rows of zeros with a single 1 at the digit."""
     __tracebackhide__ = True
+    name = _name(one_hot, "one_hot")
     cases = [np.array([5, 0, 4, 1, 9, 2, 1, 3], dtype=np.uint8), np.array([3, 0, 2])]
     for labels in cases:
         on = f"the labels {labels}"
         given = labels.copy()
-        result = _array("one_hot", _call("one_hot", one_hot, (given,), on), on)
-        _untouched("one_hot", labels, given)
+        result = _array(name, _call(name, one_hot, (given,), on), on)
+        _untouched(name, labels, given)
         count = len(labels)
         if result.shape == (NUM_CLASSES, count):
             _fail(
-                f"`one_hot` returned shape {result.shape} for {count} labels: one row per label, "
+                f"`{name}` returned shape {result.shape} for {count} labels: one row per label, "
                 f"so it should be ({count}, 10); your rows and columns are swapped."
             )
         if result.ndim == 2 and result.shape[0] == count and result.shape[1] != NUM_CLASSES:
             _fail(
-                f"`one_hot` gave {result.shape[1]} columns for {on}: there are always 10 classes "
+                f"`{name}` gave {result.shape[1]} columns for {on}: there are always 10 classes "
                 "(the digits 0-9), whatever labels a batch happens to contain."
             )
         if result.shape != (count, NUM_CLASSES):
-            _fail(f"`one_hot` returned shape {result.shape} for {count} labels; expected ({count}, 10).")
+            _fail(f"`{name}` returned shape {result.shape} for {count} labels; expected ({count}, 10).")
         if not (np.issubdtype(result.dtype, np.number) or result.dtype == np.bool_):
-            _fail(f"`one_hot` returned an array of {result.dtype}; it should hold numbers (0s and 1s).")
+            _fail(f"`{name}` returned an array of {result.dtype}; it should hold numbers (0s and 1s).")
         if not np.isin(result, (0, 1)).all():
-            _fail(f"`one_hot` returned values other than 0 and 1 for {on}, e.g. {result[~np.isin(result, (0, 1))][0]}.")
+            _fail(f"`{name}` returned values other than 0 and 1 for {on}, e.g. {result[~np.isin(result, (0, 1))][0]}.")
         ones = result.sum(axis=1)
         if not (ones == 1).all():
             row = int(np.flatnonzero(ones != 1)[0])
-            _fail(f"Row {row} of `one_hot`'s answer for {on} holds {int(ones[row])} ones; every row needs exactly one.")
+            _fail(f"Row {row} of `{name}`'s answer for {on} holds {int(ones[row])} ones; every row needs exactly one.")
         found = result.argmax(axis=1)
         if not (found == labels).all():
             row = int(np.flatnonzero(found != labels)[0])
@@ -250,40 +257,51 @@ def check_one_hot(one_hot: Callable) -> None:
                 f"The label {labels[row]} became a row with its 1 in column {found[row]}: the 1 for digit d goes "
                 "in column d (columns count from 0)."
             )
-    _passed("one_hot: each label becomes a row of ten numbers with a single 1 at the digit's position.")
+    _passed(f"{name}: each label becomes a row of ten numbers with a single 1 at the digit's position.")
 
 
 # ---------------------------------------------------------------- notebook 03: the CNN, layer by layer
 
 def check_conv_output_shape(conv_output_shape: Callable) -> None:
-    """``conv_output_shape(input_shape, filters, kernel_size)``: a Keras Conv2D's output (height, width, channels)."""
+    """``conv_output_shape(input_shape, filters, kernel_size, padding="valid")``: a Conv2D's (height, width, channels)."""
     __tracebackhide__ = True
-    cases = [((28, 28, 1), 32, 3), ((13, 13, 32), 64, 3), ((10, 20, 3), 4, 5)]
-    for input_shape, filters, kernel in cases:
+    name = _name(conv_output_shape, "conv_output_shape")
+    cases = [((28, 28, 1), 32, 3, "valid"), ((13, 13, 32), 64, 3, "valid"), ((10, 20, 3), 4, 5, "valid"),
+             ((28, 28, 1), 32, 3, "same"), ((10, 20, 3), 4, 5, "same")]
+    for input_shape, filters, kernel, padding in cases:
         height, width, channels = input_shape
         on = f"an input of shape {input_shape} with {filters} filters of size {kernel}x{kernel}"
-        result = _numbers(
-            "conv_output_shape",
-            _call("conv_output_shape", conv_output_shape, (input_shape, filters, kernel), on),
-            3,
-            "a tuple (height, width, channels)",
-            on,
-        )
-        expected = (height - kernel + 1, width - kernel + 1, filters)
+        args = (input_shape, filters, kernel)
+        if padding == "same":
+            on += ' and padding="same"'
+            call = lambda *args: conv_output_shape(*args, padding="same")  # noqa: E731
+            call.__name__ = name
+        else:
+            call = conv_output_shape
+        result = _numbers(name, _call(name, call, args, on), 3, "a tuple (height, width, channels)", on)
+        valid = (height - kernel + 1, width - kernel + 1, filters)
+        expected = valid if padding == "valid" else (height, width, filters)
         if result == expected:
             continue
         got_height, got_width, got_channels = result
         if got_channels != filters:
             if got_channels == channels:
                 _fail(
-                    f"For {on} you kept the input's number of channels, {channels}: a convolution layer outputs one "
-                    f"channel per filter, so the last number should be {filters}."
+                    f"For {on} you kept the input's number of channels, {channels}: a convolution layer outputs "
+                    f"one channel per filter, so the last number should be {filters}."
                 )
             _fail(f"For {on} the last number, the channels, should be the number of filters, {filters}, not {got_channels}.")
+        if padding == "same":
+            if result == valid:
+                _fail(
+                    f'For {on} you gave the "valid" answer {valid}: with padding="same" Keras pads the border '
+                    f"with zeros so the kernel fits everywhere, and the output keeps the input's {height}x{width}."
+                )
+            _fail(f'For {on} the output keeps the input\'s height and width: expected {expected}, got {result}.')
         if (got_height, got_width) == (height, width):
             _fail(
-                f"For {on} you kept the input's size {height}x{width}, as padding='same' would; Keras' default "
-                f"padding='valid' only places the {kernel}x{kernel} kernel where it fits inside the image."
+                f'For {on} you kept the input\'s size {height}x{width}, as padding="same" would; with the default '
+                f'padding="valid" the {kernel}x{kernel} kernel is only placed where it fits inside the image.'
             )
         if (got_height, got_width) == (height - kernel, width - kernel):
             _fail(
@@ -293,21 +311,18 @@ def check_conv_output_shape(conv_output_shape: Callable) -> None:
         if (got_height, got_width) == (expected[1], expected[0]):
             _fail(f"For {on} your height and width are swapped: expected {expected}, got {result}.")
         _fail(f"For {on} the output shape is {expected}, but you returned {result}.")
-    _passed("conv_output_shape: a 3x3 'valid' convolution trims one pixel from each edge, one channel per filter.")
+    _passed(f'{name}: "valid" trims kernel - 1 pixels, "same" keeps the size, and there is one channel per filter.')
 
 
 def check_conv_parameter_count(conv_parameter_count: Callable) -> None:
     """``conv_parameter_count(input_channels, filters, kernel_size)``: weights plus biases of a Conv2D layer."""
     __tracebackhide__ = True
-    cases = [(1, 32, 3), (32, 64, 3), (3, 16, 5)]
+    name = _name(conv_parameter_count, "conv_parameter_count")
+    cases = [(1, 32, 3), (32, 64, 3), (1, 32, 5), (3, 16, 5)]
     for channels, filters, kernel in cases:
-        on = f"{filters} filters of size {kernel}x{kernel} over {channels} input channel{'s' if channels > 1 else ''}"
-        result = _integer(
-            "conv_parameter_count",
-            _call("conv_parameter_count", conv_parameter_count, (channels, filters, kernel), on),
-            "the number of parameters",
-            on,
-        )
+        plural = "s" if channels > 1 else ""
+        on = f"{filters} filters of size {kernel}x{kernel} over {channels} input channel{plural}"
+        result = _integer(name, _call(name, conv_parameter_count, (channels, filters, kernel), on), "the number of parameters", on)
         weights = kernel * kernel * channels * filters
         expected = weights + filters
         if result == expected:
@@ -327,125 +342,96 @@ def check_conv_parameter_count(conv_parameter_count: Callable) -> None:
         if result == kernel * kernel * channels + 1:
             _fail(f"For {on} {result} is the count for one filter; the layer has {filters} of them.")
         _fail(f"For {on} the layer has {expected} parameters, but you returned {result}.")
-    _passed("conv_parameter_count: each filter has kernel x kernel x input channels weights plus one bias.")
+    _passed(f"{name}: each filter has kernel x kernel x input channels weights, plus one bias.")
 
 
 # ---------------------------------------------------------------- notebook 04: reading a confusion matrix
 
-_TRUE = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 4, 4, 9, 7, 7, 3, 5, 1])
-_PREDICTED = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 4, 1, 7, 5, 3, 1])
-
-
 def _example_matrix() -> np.ndarray:
-    """A 10x10 confusion matrix (rows: true digit, columns: prediction) whose rows and columns differ."""
+    """A 10x10 confusion matrix (rows: true digit, columns: prediction) whose rows and columns differ.
+
+    Its largest cell off the diagonal, (7, 2) with 11, is not its most confused pair:
+    4 and 9 are mistaken for each other 8 + 6 = 14 times.
+    """
     rng = np.random.default_rng(4)
     matrix = np.diag(rng.integers(90, 120, NUM_CLASSES))
-    mistakes = {(4, 9): 9, (9, 4): 3, (7, 2): 6, (2, 7): 1, (3, 5): 5, (5, 3): 2, (8, 3): 4, (1, 7): 2, (6, 0): 3}
+    mistakes = {(7, 2): 11, (4, 9): 8, (9, 4): 6, (3, 5): 5, (5, 3): 2, (8, 3): 4, (1, 7): 2, (6, 0): 3}
     for (true, predicted), count in mistakes.items():
         matrix[true, predicted] = count
     return matrix
 
 
-def check_confusion_matrix(confusion_matrix: Callable) -> None:
-    """``confusion_matrix(true_labels, predicted_labels)``: (10, 10) counts, row = true digit, column = prediction."""
+def check_precision(precision: Callable) -> None:
+    """``precision(matrix)``: for each digit, the fraction of the images *called* that digit that really are it."""
     __tracebackhide__ = True
-    on = f"true labels {_TRUE} and predictions {_PREDICTED}"
-    true, predicted = _TRUE.copy(), _PREDICTED.copy()
-    result = _array("confusion_matrix", _call("confusion_matrix", confusion_matrix, (true, predicted), on), on)
-    _untouched("confusion_matrix", _TRUE, true)
-    _untouched("confusion_matrix", _PREDICTED, predicted)
-    expected = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
-    np.add.at(expected, (_TRUE, _PREDICTED), 1)
-    if result.shape != expected.shape:
-        _fail(
-            f"`confusion_matrix` returned shape {result.shape}; it should be 10x10, one row per true digit "
-            "and one column per predicted digit."
-        )
-    if np.array_equal(result, expected):
-        _passed("confusion_matrix: each prediction adds 1 to the cell (true digit, predicted digit).")
-        return
-    if np.array_equal(result, expected.T):
-        _fail(
-            "Your matrix is transposed: rows are the true digits and columns the predictions, so the two 4s "
-            "read as 9 belong in row 4, column 9."
-        )
-    if result.sum() != len(_TRUE):
-        _fail(
-            f"The counts in your matrix add up to {result.sum():g}, but there were {len(_TRUE)} predictions: "
-            "each prediction adds exactly 1 to one cell."
-        )
-    true_digit, predicted_digit = (int(i) for i in np.argwhere(result != expected)[0])
-    _fail(
-        f"Cell ({true_digit}, {predicted_digit}) should count the {true_digit}s predicted as {predicted_digit}, "
-        f"which is {expected[true_digit, predicted_digit]}, but yours holds {result[true_digit, predicted_digit]}."
-    )
-
-
-def check_per_class_accuracy(per_class_accuracy: Callable) -> None:
-    """``per_class_accuracy(matrix)``: for each true digit, the fraction of its images predicted correctly."""
-    __tracebackhide__ = True
+    name = _name(precision, "precision")
     matrix = _example_matrix()
     on = "a 10x10 confusion matrix"
     given = matrix.copy()
-    result = _array("per_class_accuracy", _call("per_class_accuracy", per_class_accuracy, (given,), on), on)
-    _untouched("per_class_accuracy", matrix, given)
+    result = _array(name, _call(name, precision, (given,), on), on)
+    _untouched(name, matrix, given)
     correct = np.diag(matrix).astype(float)
-    expected = correct / matrix.sum(axis=1)
+    expected = correct / matrix.sum(axis=0)
     if result.shape != (NUM_CLASSES,):
-        _fail(f"`per_class_accuracy` returned shape {result.shape}; it should give 10 numbers, one per digit.")
+        _fail(f"`{name}` returned shape {result.shape}; it should give 10 numbers, one per digit.")
     if not np.issubdtype(result.dtype, np.number):
-        _fail(f"`per_class_accuracy` returned an array of {result.dtype}; it should hold fractions.")
+        _fail(f"`{name}` returned an array of {result.dtype}; it should hold fractions.")
     if np.allclose(result, expected, atol=1e-6):
-        _passed("per_class_accuracy: the diagonal divided by each row's total, the number of real images of that digit.")
+        _passed(f"{name}: each diagonal cell divided by its column's total, the images called that digit.")
         return
     if np.allclose(result, 100 * expected, atol=1e-4):
-        _fail("`per_class_accuracy` returned percentages; give fractions between 0 and 1 instead.")
-    if np.allclose(result, correct / matrix.sum(axis=0), atol=1e-6):
+        _fail(f"`{name}` returned percentages; give fractions between 0 and 1 instead.")
+    if np.allclose(result, correct / matrix.sum(axis=1), atol=1e-6):
         _fail(
-            "You divided by the column totals, which count how often each digit was *predicted*; the accuracy "
-            "for digit d is the diagonal cell divided by row d's total, the number of real d images."
+            "You divided by the row totals, which gives the recall (how many real ds were found); precision asks "
+            "how many of the images *called* d really are d, so divide by column d's total."
         )
     if np.allclose(result, correct / matrix.sum(), atol=1e-6):
-        _fail("You divided by the number of all images; divide each diagonal cell by its own row's total.")
+        _fail("You divided by the number of all images; divide each diagonal cell by its own column's total.")
     if np.allclose(result, correct):
-        _fail("`per_class_accuracy` returned counts of correct answers; divide each by its row's total to get a fraction.")
+        _fail(f"`{name}` returned counts of correct answers; divide each by its column's total to get a fraction.")
     digit = int(np.flatnonzero(~np.isclose(result, expected, atol=1e-6))[0])
-    _fail(f"For digit {digit} the accuracy is {expected[digit]:.3f}, but you returned {result[digit]:.3f}.")
+    _fail(f"For digit {digit} the precision is {expected[digit]:.3f}, but you returned {result[digit]:.3f}.")
 
 
 def check_most_confused_pair(most_confused_pair: Callable) -> None:
-    """``most_confused_pair(matrix)``: (true digit, predicted digit) of the most frequent mistake."""
+    """``most_confused_pair(matrix)``: the two digits mistaken for each other most often, both directions counted."""
     __tracebackhide__ = True
+    name = _name(most_confused_pair, "most_confused_pair")
     first = _example_matrix()
     second = first.copy()
-    second[7, 2] = 15
+    second[2, 7] = 4  # now 2 and 7: 11 + 4 = 15 beats 4 and 9
     for matrix in (first, second):
         on = "a 10x10 confusion matrix"
         given = matrix.copy()
-        result = _call("most_confused_pair", most_confused_pair, (given,), on)
-        _untouched("most_confused_pair", matrix, given)
-        result = _numbers("most_confused_pair", result, 2, "a pair (true digit, predicted digit)", on)
-        mistakes = matrix.copy()
-        np.fill_diagonal(mistakes, 0)
-        true, predicted = (int(i) for i in np.unravel_index(mistakes.argmax(), mistakes.shape))
-        if result == (true, predicted):
+        result = _call(name, most_confused_pair, (given,), on)
+        _untouched(name, matrix, given)
+        result = _numbers(name, result, 2, "a pair of digits", on)
+        both = matrix + matrix.T
+        np.fill_diagonal(both, 0)
+        a, b = sorted(int(i) for i in np.unravel_index(both.argmax(), both.shape))
+        if sorted(result) == [a, b]:
             continue
-        got_true, got_predicted = result
-        if got_true == got_predicted:
+        got_a, got_b = result
+        if got_a == got_b:
             _fail(
-                f"Your pair ({got_true:g}, {got_predicted:g}) is on the diagonal, where the correct answers are; the most "
-                "frequent *mistake* is the largest number off the diagonal."
+                f"Your pair ({got_a:g}, {got_b:g}) is on the diagonal, where the correct answers are; "
+                "mistakes are the numbers off the diagonal."
             )
-        if result == (predicted, true):
+        one_way = matrix.copy()
+        np.fill_diagonal(one_way, 0)
+        true, predicted = (int(i) for i in np.unravel_index(one_way.argmax(), one_way.shape))
+        if sorted(result) == sorted([true, predicted]):
             _fail(
-                f"You have the pair backwards: the most frequent mistake is a {true} read as a {predicted} "
-                f"({matrix[true, predicted]} times), which is (true, predicted) = (row, column) = ({true}, {predicted})."
+                f"A {true} read as a {predicted} is the most frequent mistake in one direction ({matrix[true, predicted]} "
+                f"times), but {a} and {b} are mistaken for each other {both[a, b]} times counting both directions "
+                f"({matrix[a, b]} + {matrix[b, a]}): add each cell to its mirror image across the diagonal."
             )
         _fail(
-            f"The largest number off the diagonal is {matrix[true, predicted]} at row {true}, column {predicted} "
-            f"({true}s read as {predicted}), but you returned {result}."
+            f"{a} and {b} are mistaken for each other most often, {both[a, b]} times ({matrix[a, b]} + {matrix[b, a]}), "
+            f"but you returned {tuple(result)}."
         )
-    _passed("most_confused_pair: the largest count off the diagonal, as (true digit, predicted digit).")
+    _passed(f"{name}: each cell plus its mirror image across the diagonal, the largest pair of digits.")
 
 
 # ---------------------------------------------------------------- notebook 05: a drawing in MNIST format
@@ -453,6 +439,7 @@ def check_most_confused_pair(most_confused_pair: Callable) -> None:
 def check_center_of_mass(center_of_mass: Callable) -> None:
     """``center_of_mass(image)``: the (row, column) of the ink's brightness-weighted centre."""
     __tracebackhide__ = True
+    name = _name(center_of_mass, "center_of_mass")
     dot = np.zeros((28, 28), np.float32)
     dot[5, 20] = 1.0
     pair = np.zeros((28, 28), np.float32)
@@ -466,9 +453,9 @@ def check_center_of_mass(center_of_mass: Callable) -> None:
     for image, on in cases:
         given = image.copy()
         result = _numbers(
-            "center_of_mass", _call("center_of_mass", center_of_mass, (given,), on), 2, "a pair (row, column)", on
+            name, _call(name, center_of_mass, (given,), on), 2, "a pair (row, column)", on
         )
-        _untouched("center_of_mass", image, given)
+        _untouched(name, image, given)
         expected = ndimage.center_of_mass(image)
         if np.allclose(result, expected, atol=1e-3):
             continue
@@ -484,24 +471,25 @@ def check_center_of_mass(center_of_mass: Callable) -> None:
                 f"a bright pixel pulls harder than a faint one, so weight each position by its value; expected {_point(expected)}."
             )
         _fail(f"On {on} the centre of mass is at {_point(expected)}, but you returned {_point(result)}.")
-    _passed("center_of_mass: the brightness-weighted mean (row, column) of the ink.")
+    _passed(f"{name}: the brightness-weighted mean (row, column) of the ink.")
 
 
 def check_fit_in_box(fit_in_box: Callable) -> None:
     """``fit_in_box(crop)``: scale a cropped digit so its longer side is 20 pixels, aspect ratio kept."""
     __tracebackhide__ = True
+    name = _name(fit_in_box, "fit_in_box")
     box = MNIST_BOX
     for height, width, seed in [(60, 30, 0), (12, 48, 1), (7, 5, 2), (40, 40, 3)]:
         crop = _digit_like(height, width, seed)
         kind = "tall" if height > width else "wide" if width > height else "square"
         on = f"a {kind} {_shape(crop.shape)} crop (rows x columns)"
         given = crop.copy()
-        result = _array("fit_in_box", _call("fit_in_box", fit_in_box, (given,), on), on)
-        _untouched("fit_in_box", crop, given)
+        result = _array(name, _call(name, fit_in_box, (given,), on), on)
+        _untouched(name, crop, given)
         scale = box / max(height, width)
         expected = (round(height * scale), round(width * scale))
         if result.ndim != 2:
-            _fail(f"`fit_in_box` returned shape {result.shape} for {on}; it should stay a 2-D grey image.")
+            _fail(f"`{name}` returned shape {result.shape} for {on}; it should stay a 2-D grey image.")
         close = all(abs(got - want) <= 1 for got, want in zip(result.shape, expected))
         if not close:
             if result.shape == (box, box):
@@ -521,10 +509,10 @@ def check_fit_in_box(fit_in_box: Callable) -> None:
                 )
             _fail(f"For {on} keep the aspect ratio: expected {_shape(expected)}, but got {_shape(result.shape)}.")
         if not np.issubdtype(result.dtype, np.floating):
-            _fail(f"`fit_in_box` returned {result.dtype} pixels; keep them as floats in [0, 1] like its input.")
+            _fail(f"`{name}` returned {result.dtype} pixels; keep them as floats in [0, 1] like its input.")
         if result.min() < -1e-3 or result.max() > 1 + 1e-3:
             _fail(
-                f"`fit_in_box` returned values from {result.min():.2f} to {result.max():.2f} for {on}; "
+                f"`{name}` returned values from {result.min():.2f} to {result.max():.2f} for {on}; "
                 "the crop holds values in [0, 1], and so should the fitted digit."
             )
         if result.max() < 0.5:
@@ -536,12 +524,13 @@ def check_fit_in_box(fit_in_box: Callable) -> None:
                 f"For {on} the shape is right but the picture is not the crop scaled down "
                 "(is it flipped, turned or moved?): resize the crop itself."
             )
-    _passed("fit_in_box: the longer side becomes 20 pixels and the digit keeps its proportions.")
+    _passed(f"{name}: the longer side becomes 20 pixels and the digit keeps its proportions.")
 
 
 def check_shift_to_center(shift_to_center: Callable) -> None:
     """``shift_to_center(image)``: move a 28x28 digit so its centre of mass lands on (14, 14)."""
     __tracebackhide__ = True
+    name = _name(shift_to_center, "shift_to_center")
     target = np.array(MNIST_CENTER)
     low = _placed_near(_digit_like(16, 12, seed=7), 12, 14)
     corner = _placed_near(_digit_like(18, 14, seed=8), 10, 18)
@@ -550,13 +539,13 @@ def check_shift_to_center(shift_to_center: Callable) -> None:
         start = np.array(ndimage.center_of_mass(image))
         on = f"a 28x28 digit whose centre of mass is at {_point(start)}, {where}"
         given = image.copy()
-        result = _array("shift_to_center", _call("shift_to_center", shift_to_center, (given,), on), on)
-        _untouched("shift_to_center", image, given)
+        result = _array(name, _call(name, shift_to_center, (given,), on), on)
+        _untouched(name, image, given)
         if result.shape != image.shape:
-            _fail(f"`shift_to_center` returned shape {result.shape}; moving a digit keeps the image 28x28.")
+            _fail(f"`{name}` returned shape {result.shape}; moving a digit keeps the image 28x28.")
         result = result.astype(np.float64)
         if result.sum() <= 0:
-            _fail(f"`shift_to_center` returned an empty image for {on}: the digit disappeared.")
+            _fail(f"`{name}` returned an empty image for {on}: the digit disappeared.")
         if result.sum() < 0.8 * image.sum():
             _fail(
                 f"For {on} only {result.sum() / image.sum():.0%} of the ink is left: part of the digit fell off "
@@ -582,7 +571,7 @@ def check_shift_to_center(shift_to_center: Callable) -> None:
             f"Your shift moves the digit by {_point(moved)} but it needs {_point(needed)}: its centre of mass "
             f"ended at {_point(end)}, expected {expected}."
         )
-    _passed("shift_to_center: the digit's centre of mass now sits at the centre of the 28x28 field.")
+    _passed(f"{name}: the digit's centre of mass now sits at the centre of the 28x28 field.")
 
 
 # ---------------------------------------------------------------- Jupyter display
