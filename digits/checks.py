@@ -34,8 +34,8 @@ from .preprocess import MNIST_BOX, MNIST_CENTER, MNIST_SIZE
 __all__ = [
     "CheckFailed",
     "check_center_of_mass",
+    "check_cnn_parameter_count",
     "check_conv_output_shape",
-    "check_conv_parameter_count",
     "check_fit_in_box",
     "check_most_confused_pair",
     "check_normalize",
@@ -314,35 +314,51 @@ def check_conv_output_shape(conv_output_shape: Callable) -> None:
     _passed(f'{name}: "valid" trims kernel - 1 pixels, "same" keeps the size, and there is one channel per filter.')
 
 
-def check_conv_parameter_count(conv_parameter_count: Callable) -> None:
-    """``conv_parameter_count(input_channels, filters, kernel_size)``: weights plus biases of a Conv2D layer."""
+def _cnn_parameters(filters1: int, filters2: int, units: int, *, biases: bool = True, side: int = 5) -> int:
+    """Parameters of the report's network with other widths; ``side`` is the last feature map's side."""
+    bias = 1 if biases else 0
+    return (
+        (3 * 3 * 1 + bias) * filters1
+        + (3 * 3 * filters1 + bias) * filters2
+        + (side * side * filters2 + bias) * units
+        + (units + bias) * 10
+    )
+
+
+def check_cnn_parameter_count(cnn_parameter_count: Callable) -> None:
+    """``cnn_parameter_count(filters1, filters2, units)``: all parameters of the report's network with those widths."""
     __tracebackhide__ = True
-    name = _name(conv_parameter_count, "conv_parameter_count")
-    cases = [(1, 32, 3), (32, 64, 3), (1, 32, 5), (3, 16, 5)]
-    for channels, filters, kernel in cases:
-        plural = "s" if channels > 1 else ""
-        on = f"{filters} filters of size {kernel}x{kernel} over {channels} input channel{plural}"
-        result = _integer(name, _call(name, conv_parameter_count, (channels, filters, kernel), on), "the number of parameters", on)
-        weights = kernel * kernel * channels * filters
-        expected = weights + filters
+    name = _name(cnn_parameter_count, "cnn_parameter_count")
+    for filters1, filters2, units in [(32, 64, 128), (16, 32, 64), (8, 24, 50)]:
+        on = f"the network with filters1={filters1}, filters2={filters2}, units={units}"
+        result = _integer(name, _call(name, cnn_parameter_count, (filters1, filters2, units), on), "the number of parameters", on)
+        expected = _cnn_parameters(filters1, filters2, units)
         if result == expected:
             continue
-        if result == weights:
+        flat = 5 * 5 * filters2
+        if result == _cnn_parameters(filters1, filters2, units, side=1):
             _fail(
-                f"For {on} you counted the {weights} weights but forgot the biases: each of the {filters} "
-                f"filters also has one bias, so {weights} + {filters} = {expected}."
+                f"For {on} you connected the Dense layer to {filters2} inputs, but Flatten hands it every value "
+                f"of the last 5x5x{filters2} feature maps: {flat} inputs."
             )
-        if result == weights + 1:
-            _fail(f"For {on} there is one bias per filter, not one per layer: {weights} + {filters} = {expected}.")
-        if channels > 1 and result == (kernel * kernel + 1) * filters:
+        if result == _cnn_parameters(filters1, filters2, units, side=11):
             _fail(
-                f"For {on} each filter reaches through all {channels} input channels, so it has "
-                f"{kernel}x{kernel}x{channels} weights, not {kernel}x{kernel}."
+                f"For {on} you flattened 11x11x{filters2} values, as if the second pooling layer were not there: "
+                f"it halves 11 to 5, so the Dense layer sees {flat} inputs."
             )
-        if result == kernel * kernel * channels + 1:
-            _fail(f"For {on} {result} is the count for one filter; the layer has {filters} of them.")
-        _fail(f"For {on} the layer has {expected} parameters, but you returned {result}.")
-    _passed(f"{name}: each filter has kernel x kernel x input channels weights, plus one bias.")
+        if result == _cnn_parameters(filters1, filters2, units, side=6):
+            _fail(
+                f"For {on} you flattened 6x6x{filters2} values: pooling keeps whole 2x2 windows only, so 11 // 2 = 5, "
+                f"and the Dense layer sees {flat} inputs."
+            )
+        if result == _cnn_parameters(filters1, filters2, units, biases=False):
+            _fail(f"For {on} you counted the weights but forgot the biases: every filter and every unit has one.")
+        if result == expected - (units + 1) * 10:
+            _fail(f"For {on} you left out the last layer, Dense(10), with its {units} x 10 weights and 10 biases.")
+        if result == expected - (3 * 3 * 1 + 1) * filters1:
+            _fail(f"For {on} you left out the first convolution layer's {(3 * 3 + 1) * filters1} parameters.")
+        _fail(f"For {on} the network has {expected} parameters (Keras agrees), but you returned {result}.")
+    _passed(f"{name}: two convolutions, a Dense layer over the 5x5xfilters2 flattened maps and Dense(10), biases included.")
 
 
 # ---------------------------------------------------------------- notebook 04: reading a confusion matrix

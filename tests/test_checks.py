@@ -59,7 +59,7 @@ def test_missing_return_is_reported(exercise):
         check_for(exercise)(answers.forgot_return)
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if not e.startswith("conv_")])
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e not in ("conv_output_shape", "cnn_parameter_count")])
 def test_changing_the_input_in_place_is_reported(exercise):
     right = answers.RIGHT[exercise]
 
@@ -101,15 +101,40 @@ def test_wrong_way_shift_message_names_where_the_centre_ended():
     )
 
 
-def test_parameter_count_check_agrees_with_keras():
+@pytest.mark.parametrize("filters1, filters2, units", [(32, 64, 128), (16, 32, 64), (8, 24, 50)])
+def test_parameter_count_check_agrees_with_keras(filters1, filters2, units):
     import keras
 
-    for channels, filters, kernel in [(1, 32, 3), (32, 64, 3), (3, 16, 5)]:
-        layer = keras.layers.Conv2D(filters, kernel)
-        layer.build((None, 28, 28, channels))
-        assert answers.conv_parameter_count(channels, filters, kernel) == layer.count_params()
-        output = layer.compute_output_shape((None, 28, 28, channels))[1:]
-        assert answers.conv_output_shape((28, 28, channels), filters, kernel) == tuple(output)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(filters1, (3, 3)),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Conv2D(filters2, (3, 3)),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(units),
+            keras.layers.Dense(10),
+        ]
+    )
+    assert checks._cnn_parameters(filters1, filters2, units) == model.count_params()
+    assert answers.cnn_parameter_count(filters1, filters2, units) == model.count_params()
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_output_shape_check_agrees_with_keras(padding):
+    import keras
+
+    for input_shape, filters, kernel in [((28, 28, 1), 32, 3), ((10, 20, 3), 4, 5)]:
+        layer = keras.layers.Conv2D(filters, kernel, padding=padding)
+        expected = tuple(layer.compute_output_shape((None, *input_shape))[1:])
+        assert answers.conv_output_shape(input_shape, filters, kernel, padding) == expected
+
+
+def test_report_network_has_the_summarys_parameter_count():
+    import digits
+
+    assert checks._cnn_parameters(32, 64, 128) == digits.build_cnn().count_params()
 
 
 def test_checks_document_their_exercise():
