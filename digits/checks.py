@@ -16,8 +16,9 @@ went wrong and why. A function that is not written yet (nbgrader's
 thing gets such a sentence too, never a bare assert. Inside Jupyter the message
 is shown alone, without a traceback through this module.
 
-The checks never change the arrays they pass in the student's own variables, and
-nothing later in a notebook depends on the student's function.
+A check passes the student's function its own arrays, never the notebook's, and
+reports a function that changes its input. Nothing later in a notebook uses the
+student's function, so an unfinished exercise fails only in its own check.
 """
 
 from __future__ import annotations
@@ -260,6 +261,44 @@ def check_one_hot(one_hot: Callable) -> None:
     _passed(f"{name}: each label becomes a row of ten numbers with a single 1 at the digit's position.")
 
 
+def check_center_of_mass(center_of_mass: Callable) -> None:
+    """``center_of_mass(image)``: the (row, column) of the ink's brightness-weighted centre."""
+    __tracebackhide__ = True
+    name = _name(center_of_mass, "center_of_mass")
+    dot = np.zeros((28, 28), np.float32)
+    dot[5, 20] = 1.0
+    pair = np.zeros((28, 28), np.float32)
+    pair[2, 2], pair[2, 10] = 0.25, 0.75
+    digit = _placed(_digit_like(18, 12, seed=5), 3, 9)
+    cases = [
+        (dot, "an image with one white pixel at row 5, column 20"),
+        (pair, "an image with a faint pixel (0.25) at (2, 2) and a bright one (0.75) at (2, 10)"),
+        (digit, "a 28x28 digit"),
+    ]
+    for image, on in cases:
+        given = image.copy()
+        result = _numbers(
+            name, _call(name, center_of_mass, (given,), on), 2, "a pair (row, column)", on
+        )
+        _untouched(name, image, given)
+        expected = ndimage.center_of_mass(image)
+        if np.allclose(result, expected, atol=1e-3):
+            continue
+        if np.allclose(result, expected[::-1], atol=1e-3):
+            _fail(
+                f"On {on} you returned {_point(result)}, which is (column, row): images are indexed by row first, "
+                f"so return (row, column) = {_point(expected)}."
+            )
+        rows, cols = np.nonzero(image)
+        if np.allclose(result, (rows.mean(), cols.mean()), atol=1e-3):
+            _fail(
+                f"On {on} you averaged the ink pixels' positions without their brightness, giving {_point(result)}: "
+                f"a bright pixel pulls harder than a faint one, so weight each position by its value; expected {_point(expected)}."
+            )
+        _fail(f"On {on} the centre of mass is at {_point(expected)}, but you returned {_point(result)}.")
+    _passed(f"{name}: the brightness-weighted mean (row, column) of the ink.")
+
+
 # ---------------------------------------------------------------- notebook 03: the CNN, layer by layer
 
 def check_conv_output_shape(conv_output_shape: Callable) -> None:
@@ -451,44 +490,6 @@ def check_most_confused_pair(most_confused_pair: Callable) -> None:
 
 
 # ---------------------------------------------------------------- notebook 05: a drawing in MNIST format
-
-def check_center_of_mass(center_of_mass: Callable) -> None:
-    """``center_of_mass(image)``: the (row, column) of the ink's brightness-weighted centre."""
-    __tracebackhide__ = True
-    name = _name(center_of_mass, "center_of_mass")
-    dot = np.zeros((28, 28), np.float32)
-    dot[5, 20] = 1.0
-    pair = np.zeros((28, 28), np.float32)
-    pair[2, 2], pair[2, 10] = 0.25, 0.75
-    digit = _placed(_digit_like(18, 12, seed=5), 3, 9)
-    cases = [
-        (dot, "an image with one white pixel at row 5, column 20"),
-        (pair, "an image with a faint pixel (0.25) at (2, 2) and a bright one (0.75) at (2, 10)"),
-        (digit, "a 28x28 digit"),
-    ]
-    for image, on in cases:
-        given = image.copy()
-        result = _numbers(
-            name, _call(name, center_of_mass, (given,), on), 2, "a pair (row, column)", on
-        )
-        _untouched(name, image, given)
-        expected = ndimage.center_of_mass(image)
-        if np.allclose(result, expected, atol=1e-3):
-            continue
-        if np.allclose(result, expected[::-1], atol=1e-3):
-            _fail(
-                f"On {on} you returned {_point(result)}, which is (column, row): images are indexed by row first, "
-                f"so return (row, column) = {_point(expected)}."
-            )
-        rows, cols = np.nonzero(image)
-        if np.allclose(result, (rows.mean(), cols.mean()), atol=1e-3):
-            _fail(
-                f"On {on} you averaged the ink pixels' positions without their brightness, giving {_point(result)}: "
-                f"a bright pixel pulls harder than a faint one, so weight each position by its value; expected {_point(expected)}."
-            )
-        _fail(f"On {on} the centre of mass is at {_point(expected)}, but you returned {_point(result)}.")
-    _passed(f"{name}: the brightness-weighted mean (row, column) of the ink.")
-
 
 def check_fit_in_box(fit_in_box: Callable) -> None:
     """``fit_in_box(crop)``: scale a cropped digit so its longer side is 20 pixels, aspect ratio kept."""
