@@ -57,6 +57,45 @@ def build_cnn() -> keras.Model:
     return model
 
 
+def build_robust_cnn() -> keras.Model:
+    """The shipped network: the original's idea, made deeper and steadier.
+
+    Two blocks of two 3x3 convolutions (32 then 64 filters), each convolution
+    followed by batch normalisation, each block by 2x2 max-pooling and dropout,
+    then Dense(256) with dropout and the softmax. About 10 million
+    multiply-adds per image (the original: 2.6 million), so it still answers in
+    about a millisecond. Trained with augmentation by `digits.train`.
+    """
+
+    def conv(filters):
+        return [
+            layers.Conv2D(filters, (3, 3), use_bias=False),
+            layers.BatchNormalization(),
+            layers.Activation("relu"),
+        ]
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+            *conv(32), *conv(32),
+            layers.MaxPooling2D((2, 2)),
+            layers.Dropout(0.2),
+            *conv(64), *conv(64),
+            layers.MaxPooling2D((2, 2)),
+            layers.Dropout(0.2),
+            layers.Flatten(),
+            layers.Dense(256, use_bias=False),
+            layers.BatchNormalization(),
+            layers.Activation("relu"),
+            layers.Dropout(0.3),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="robust_cnn",
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def card_path(model_path: str | os.PathLike) -> Path:
     """The model card that belongs to a saved model: same name, ``.json``."""
     return Path(model_path).with_suffix(".json")

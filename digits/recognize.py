@@ -20,6 +20,14 @@ import numpy as np
 from .model import load_model, read_card, SHIPPED_MODEL
 from .preprocess import to_mnist
 
+UNSURE_BELOW = 0.6
+"""Answers less probable than this are shown as a guess ("not sure").
+
+Chosen from data with ``python -m digits.bench --thresholds`` (table in
+BENCHMARKS.md): with the shipped, calibrated model it flags most random
+scribbles while flagging few real drawn digits, many of them the wrong answers.
+"""
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -33,6 +41,11 @@ class Prediction:
     """The probability of each digit 0-9; they sum to 1."""
     image: np.ndarray = field(repr=False, compare=False)
     """The (28, 28) float32 MNIST-format image the network saw."""
+
+    @property
+    def unsure(self) -> bool:
+        """True when the network is not confident enough to be believed (see `UNSURE_BELOW`)."""
+        return self.probability < UNSURE_BELOW
 
     def __str__(self) -> str:
         return f"{self.digit} \N{EM DASH} {self.probability:.0%}"

@@ -1,0 +1,49 @@
+"""Making the shown probability honest: temperature scaling.
+
+A network trained to be right is usually over-confident: it says 99% on
+digits it gets wrong. Dividing its logits by one number, the *temperature*,
+fitted on held-out data, fixes most of that without changing any answer
+(Guo et al., "On Calibration of Modern Neural Networks", 2017).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+
+def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Rescale (N, 10) softmax outputs as if their logits were divided by ``temperature``."""
+    logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
+def negative_log_likelihood(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """Mean -log p(true label): the loss temperature scaling minimises."""
+    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-12, 1.0))))
+
+
+def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature (between 0.05 and 20) that best fits held-out (N, 10) probabilities."""
+    result = minimize_scalar(
+        lambda log_t: negative_log_likelihood(apply_temperature(probabilities, np.exp(log_t)), labels),
+        bounds=(np.log(0.05), np.log(20.0)),
+        method="bounded",
+    )
+    return float(np.exp(result.x))
+
+
+def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
+    """How far confidence is from accuracy, averaged over ``bins`` confidence bins (0 = perfect)."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        in_bin = which == b
+        if in_bin.any():
+            error += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
+    return float(error)

@@ -1,0 +1,214 @@
+"""Synthetic canvas drawings: digits as a person would draw them on the drawing pad.
+
+The course has no collection of real drawings, so it makes some. A drawing on the
+pad differs from an MNIST image in every way the preprocessing has to undo: it is
+big (280x280), dark ink on light paper, drawn with a pen of any width, at any size
+and anywhere on the canvas. Two sources are offered:
+
+- `drawn_digits` re-renders real handwriting (MNIST digits) that way: upscaled to
+  a crisp pen stroke, thickened or thinned to a random pen width, scaled and
+  placed at random on a light canvas;
+- `sketched_digits` draws digits stroke by stroke with ``cv2.polylines`` from
+  simple templates, randomly slanted and stretched, as a mouse would.
+
+Both return ``(images, labels)``: uint8 arrays of shape (n, size, size), dark
+ink (near 0) on light paper (near 255), and int64 labels 0-9. Both are seeded and
+reproducible: the same arguments always give the same drawings.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+CANVAS_SIZE = 280
+"""Side of the drawing pad's canvas, in pixels."""
+PAPER = 255
+"""Grey level of empty paper."""
+
+_SCALE = (0.3, 0.85)
+"""Digit height as a fraction of the canvas side (a small scribble to a full one)."""
+_STROKE = (3.0, 36.0)
+"""Pen widths, in canvas pixels (a fine pen to a thick marker)."""
+_INK = (0, 80)
+"""Grey levels of the ink (black to dark grey)."""
+
+
+def drawn_digits(
+    x: np.ndarray,
+    y: np.ndarray,
+    n: int,
+    seed: int = 0,
+    size: int = CANVAS_SIZE,
+    scale: tuple[float, float] = _SCALE,
+    stroke: tuple[float, float] = _STROKE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Render ``n`` MNIST digits as canvas drawings.
+
+    ``x``: (N, 28, 28) uint8 MNIST images, ``y``: their (N,) labels; ``n``
+    distinct samples are drawn at random (``n <= N``). Each digit is upscaled to
+    a height of ``scale`` (fractions of the canvas side, chosen uniformly),
+    binarised into a crisp pen stroke, dilated or eroded to a pen width chosen
+    uniformly in ``stroke`` (canvas pixels), slightly anti-aliased, and placed at
+    a random position on a ``size`` x ``size`` light canvas.
+
+    Returns ``(images, labels)``: (n, size, size) uint8, dark ink on light paper,
+    and the (n,) int64 labels of the digits drawn.
+    """
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if x.ndim != 3 or len(x) != len(y):
+        raise ValueError(f"expected images (N, H, W) and N labels, got shapes {x.shape} and {y.shape}")
+    if not 0 < n <= len(x):
+        raise ValueError(f"n must be between 1 and {len(x)}, got {n}")
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(x), size=n, replace=False)
+    images = np.empty((n, size, size), dtype=np.uint8)
+    for i, index in enumerate(chosen):
+        ink = _pen_stroke(x[index], height=rng.uniform(*scale) * size, width=rng.uniform(*stroke), size=size)
+        images[i] = _on_paper(ink, size, rng)
+    return images, y[chosen].astype(np.int64)
+
+
+def sketched_digits(
+    n: int,
+    seed: int = 0,
+    size: int = CANVAS_SIZE,
+    scale: tuple[float, float] = _SCALE,
+    stroke: tuple[float, float] = _STROKE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` digits with polylines, as strokes of a mouse on the canvas.
+
+    Labels cycle through 0-9 (so every digit appears ``n // 10`` times or more).
+    Each digit's template strokes are jittered, slanted, stretched, smoothed,
+    scaled to a height of ``scale`` (fractions of the canvas side) and drawn
+    with an anti-aliased pen of width ``stroke`` (canvas pixels) at a random place.
+
+    Returns ``(images, labels)``: (n, size, size) uint8, dark ink on light paper,
+    and the (n,) int64 labels.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n, dtype=np.int64) % 10
+    images = np.empty((n, size, size), dtype=np.uint8)
+    for i, digit in enumerate(labels):
+        height = rng.uniform(*scale) * size
+        width = rng.uniform(*stroke)
+        strokes = _jittered(_TEMPLATES[digit], rng)
+        images[i] = _on_paper(_polylines(strokes, height, width), size, rng)
+    return images, labels
+
+
+def _pen_stroke(mnist_image: np.ndarray, height: float, width: float, size: int) -> np.ndarray:
+    """One MNIST digit as a crisp pen drawing ``height`` pixels tall: ink mask, float32 0/1."""
+    mask = mnist_image > 0
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    crop = mnist_image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+    factor = height / crop.shape[0]
+    # Keep the digit on the canvas whatever its shape (wide digits shrink to fit).
+    factor = min(factor, 0.9 * size / crop.shape[1])
+    new_size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
+    big = cv2.resize(crop, new_size, interpolation=cv2.INTER_CUBIC)
+    pen = (big > 0.5).astype(np.uint8)
+    pad = int(width) + 2  # room for the stroke to grow
+    pen = np.pad(pen, pad)
+    current = _width_of(pen)
+    radius = int(round(abs(width - current) / 2))
+    if radius > 0:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        if width > current:
+            pen = cv2.dilate(pen, kernel)
+        else:
+            thinner = cv2.erode(pen, kernel)
+            # A pen does not break a stroke: keep the thicker drawing if thinning erased much of it.
+            if thinner.sum() >= 0.3 * pen.sum() * width / current:
+                pen = thinner
+    return pen.astype(np.float32)
+
+
+def _width_of(mask: np.ndarray) -> float:
+    """Stroke width of a binary drawing: 2 * area / outline length."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    outline = sum(cv2.arcLength(contour, True) for contour in contours)
+    return 2.0 * float(mask.sum()) / outline if outline > 0 else 1.0
+
+
+def _on_paper(ink: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Place an ink mask (float 0-1) at a random spot of a light canvas; return uint8."""
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0), np.flatnonzero(ink.max(axis=0) > 0)
+    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    if max(ink.shape) > size - 4:  # a very fat pen can outgrow the canvas: shrink to fit
+        factor = (size - 4) / max(ink.shape)
+        ink = cv2.resize(ink, (max(1, int(ink.shape[1] * factor)), max(1, int(ink.shape[0] * factor))),
+                         interpolation=cv2.INTER_AREA)
+    height, width = ink.shape
+    top = int(rng.integers(2, size - height - 1))
+    left = int(rng.integers(2, size - width - 1))
+    field = np.zeros((size, size), dtype=np.float32)
+    field[top : top + height, left : left + width] = ink
+    field = cv2.GaussianBlur(field, (3, 3), 0.8)  # the soft edge of an anti-aliased pen
+    tone = rng.uniform(*_INK)
+    paper = PAPER - rng.uniform(0, 15)  # paper is not always perfectly white
+    return np.clip(np.rint(paper + (tone - paper) * field), 0, 255).astype(np.uint8)
+
+
+# Each digit as strokes of (x, y) points in a unit box, y pointing down.
+def _arc(cx, cy, rx, ry, start, stop, steps=16):
+    angles = np.radians(np.linspace(start, stop, steps))
+    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
+
+
+_TEMPLATES = {
+    0: [_arc(0.5, 0.5, 0.3, 0.46, -90, 275, 24)],
+    1: [[(0.35, 0.2), (0.55, 0.03), (0.52, 0.97)]],
+    2: [_arc(0.5, 0.28, 0.28, 0.24, 190, 380, 10) + [(0.2, 0.95), (0.85, 0.95)]],
+    3: [_arc(0.48, 0.26, 0.27, 0.22, 200, 450, 12) + _arc(0.48, 0.72, 0.3, 0.25, -90, 150, 12)],
+    4: [[(0.55, 0.03), (0.15, 0.65), (0.85, 0.65)], [(0.62, 0.3), (0.62, 0.97)]],
+    5: [[(0.8, 0.04), (0.3, 0.04), (0.26, 0.45)] + _arc(0.5, 0.68, 0.3, 0.28, -120, 150, 12)],
+    6: [[(0.7, 0.03), (0.45, 0.25)] + _arc(0.5, 0.7, 0.28, 0.27, 200, 560, 20)],
+    7: [[(0.15, 0.06), (0.85, 0.06), (0.42, 0.97)]],
+    8: [_arc(0.5, 0.26, 0.22, 0.22, 90, 450, 20), _arc(0.5, 0.72, 0.28, 0.25, -90, 270, 20)],
+    9: [_arc(0.48, 0.3, 0.27, 0.25, 0, 360, 20) + [(0.75, 0.3), (0.68, 0.97)]],
+}
+
+
+def _jittered(strokes, rng: np.random.Generator):
+    """The template slanted, stretched and wobbled a little, as a hand draws it."""
+    slant = rng.uniform(-0.25, 0.25)
+    stretch = rng.uniform(0.75, 1.2)
+    angle = np.radians(rng.uniform(-8, 8))
+    rotate = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    out = []
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float64) - 0.5
+        points = points + rng.normal(0, 0.015, points.shape)
+        points[:, 0] = points[:, 0] * stretch - slant * points[:, 1]
+        out.append(_smoothed(points @ rotate.T))
+    return out
+
+
+def _smoothed(points: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """Round the corners of a polyline (Chaikin's corner cutting), keeping its ends."""
+    for _ in range(rounds):
+        inner = np.empty((2 * (len(points) - 1), 2))
+        inner[0::2] = 0.75 * points[:-1] + 0.25 * points[1:]
+        inner[1::2] = 0.25 * points[:-1] + 0.75 * points[1:]
+        points = np.vstack([points[:1], inner, points[-1:]])
+    return points
+
+
+def _polylines(strokes, height: float, width: float) -> np.ndarray:
+    """Draw strokes (unit coordinates) ``height`` pixels tall with a pen ``width`` wide: float32 0-1."""
+    points = np.vstack(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    factor = height / max(high[1] - low[1], 1e-6)
+    margin = int(width) + 4
+    shape = (int((high[1] - low[1]) * factor) + 2 * margin, int((high[0] - low[0]) * factor) + 2 * margin)
+    field = np.zeros(shape, dtype=np.uint8)
+    shift = 4  # cv2 draws with sub-pixel precision given fixed-point coordinates
+    for stroke in strokes:
+        pixels = ((stroke - low) * factor + margin) * (1 << shift)
+        cv2.polylines(field, [np.rint(pixels).astype(np.int32)], isClosed=False, color=255,
+                      thickness=max(1, int(round(width))), lineType=cv2.LINE_AA, shift=shift)
+    return field.astype(np.float32) / 255.0

@@ -1,0 +1,274 @@
+"""The course's figures: digits, learning curves, confusion matrices, filters, pipelines.
+
+Every function takes arrays, draws one figure and returns it, so a notebook cell
+that ends with ``plots.something(...)`` shows the picture once. The figures are
+plain `matplotlib.figure.Figure` objects, not registered with pyplot: nothing
+accumulates in memory and no ``plt.show()`` or ``plt.close()`` is needed. Digits are drawn in grey (white ink
+on black, as the network sees them) without ticks; every figure has a title.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+CELL = 1.25
+"""Size of one small picture in a grid, in inches."""
+
+
+class CourseFigure(Figure):
+    """A Matplotlib figure that Jupyter shows as a PNG image, with or without pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _grid(count: int, ncols: int, title: str, cell: float = CELL, extra_height: float = 0.45):
+    """A figure with ``count`` picture axes in rows of ``ncols``; spare axes hidden."""
+    ncols = max(1, min(ncols, count))
+    nrows = -(-count // ncols)
+    fig = CourseFigure(figsize=(ncols * cell, nrows * cell + extra_height), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[count:]:
+        ax.remove()
+    fig.suptitle(title)
+    return fig, axes[:count]
+
+
+def _picture(ax, image, title: str | None = None, **imshow):
+    """Draw one image without ticks (grey by default); return what `imshow` returns."""
+    imshow.setdefault("cmap", "gray")
+    shown = ax.imshow(image, **imshow)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, fontsize=9)
+    return shown
+
+
+def show_digits(
+    images: Sequence[np.ndarray],
+    titles: Sequence[str] | None = None,
+    ncols: int = 10,
+    title: str = "Digits",
+    cell: float = CELL,
+) -> Figure:
+    """A grid of digits, with an optional caption over each.
+
+    ``images``: (N, H, W) arrays of any size (MNIST digits or whole canvases),
+    each drawn with its own grey range unless it is uint8 (then 0-255).
+    """
+    images = list(images)
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"{len(images)} images but {len(titles)} titles")
+    fig, axes = _grid(len(images), ncols, title, cell)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        limits = {"vmin": 0, "vmax": 255} if np.asarray(image).dtype == np.uint8 else {}
+        _picture(ax, image, titles[i] if titles is not None else None, **limits)
+    return fig
+
+
+def samples_per_class(x: np.ndarray, y: np.ndarray, per_class: int = 10, seed: int = 0) -> Figure:
+    """One row per digit 0-9, ``per_class`` random examples of it from ``x`` (labels ``y``)."""
+    rng = np.random.default_rng(seed)
+    fig = CourseFigure(figsize=(per_class * 0.9, 10 * 0.9 + 0.4), layout="constrained")
+    axes = fig.subplots(10, per_class, squeeze=False)
+    for digit in range(10):
+        chosen = rng.choice(np.flatnonzero(y == digit), size=per_class, replace=False)
+        for ax, index in zip(axes[digit], chosen):
+            _picture(ax, x[index], vmin=0, vmax=255)
+        axes[digit, 0].set_ylabel(str(digit), rotation=0, labelpad=10, fontsize=12, va="center")
+    fig.suptitle(f"{per_class} random training examples of each digit")
+    return fig
+
+
+def class_counts(counts: Mapping[str, np.ndarray]) -> Figure:
+    """Bar charts of how many examples each digit has, one panel per split.
+
+    ``counts``: e.g. ``{"training set": np.bincount(y_train), "test set": ...}``.
+    """
+    fig = CourseFigure(figsize=(5 * len(counts), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(counts), squeeze=False)[0]
+    for ax, (name, count) in zip(axes, counts.items()):
+        count = np.asarray(count)
+        ax.bar(np.arange(len(count)), count, color="tab:blue")
+        ax.axhline(count.mean(), color="tab:red", linestyle="--")
+        ax.set_xticks(np.arange(len(count)))
+        ax.set_xlabel("digit")
+        ax.set_ylabel("number of images")
+        ax.set_title(f"{name} (dashed: the mean, {count.mean():.0f})")
+    fig.suptitle("Class balance")
+    return fig
+
+
+def functions(curves: Mapping[str, Callable[[np.ndarray], np.ndarray]], z: np.ndarray | None = None) -> Figure:
+    """Plot functions of one variable side by side (activation functions), one panel each."""
+    z = np.linspace(-5, 5, 201) if z is None else z
+    fig = CourseFigure(figsize=(3.6 * len(curves), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(curves), squeeze=False)[0]
+    for ax, (name, function) in zip(axes, curves.items()):
+        ax.axhline(0, color="0.7", linewidth=0.8)
+        ax.axvline(0, color="0.7", linewidth=0.8)
+        ax.plot(z, function(z), linewidth=2)
+        ax.set_title(name)
+        ax.set_xlabel("z (weighted sum)")
+        ax.set_ylabel("activation")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Activation functions")
+    return fig
+
+
+def convolution(image: np.ndarray, kernel: np.ndarray, feature_map: np.ndarray, title: str = "A convolution") -> Figure:
+    """An image, the filter slid over it (its weights written in) and the resulting feature map."""
+    fig = CourseFigure(figsize=(10, 3.6), layout="constrained")
+    ax_image, ax_kernel, ax_map = fig.subplots(1, 3)
+    _picture(ax_image, image, f"input {image.shape[0]}x{image.shape[1]}")
+    limit = float(np.abs(kernel).max()) or 1.0
+    _picture(ax_kernel, kernel, f"filter {kernel.shape[0]}x{kernel.shape[1]}", cmap="bwr", vmin=-limit, vmax=limit)
+    for (row, col), weight in np.ndenumerate(kernel):
+        ax_kernel.text(col, row, f"{weight:g}", ha="center", va="center", fontsize=12)
+    limit = float(np.abs(feature_map).max()) or 1.0
+    shown = _picture(ax_map, feature_map, f"feature map {feature_map.shape[0]}x{feature_map.shape[1]}",
+             cmap="bwr", vmin=-limit, vmax=limit)
+    fig.colorbar(shown, ax=ax_map, shrink=0.8, label="filter response")
+    fig.suptitle(title)
+    return fig
+
+
+def mnist_format(images: Sequence[np.ndarray], titles: Sequence[str] | None = None,
+                 box: int = 20, title: str = "The MNIST format") -> Figure:
+    """Digits with their ink's bounding box (red), the centre of mass (+) and the field's centre (x).
+
+    Shows what "fitted in a 20x20 box, centre of mass at the centre" means.
+    """
+    from scipy import ndimage
+
+    images = list(images)
+    fig, axes = _grid(len(images), len(images), title, cell=2.4, extra_height=0.6)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        image = np.asarray(image, dtype=np.float64)
+        _picture(ax, image, titles[i] if titles is not None else None)
+        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+        ax.add_patch(Rectangle((cols[0] - 0.5, rows[0] - 0.5), cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1,
+                               fill=False, edgecolor="red", linewidth=1.5))
+        mass_row, mass_col = ndimage.center_of_mass(image)
+        ax.plot(mass_col, mass_row, "+", color="cyan", markersize=14, markeredgewidth=2)
+        center = (image.shape[0] - 1) / 2  # pixel centres run 0..27: the middle is 13.5
+        ax.plot(center, center, "x", color="yellow", markersize=8, markeredgewidth=1.5)
+        ax.set_xlabel(f"box {cols[-1] - cols[0] + 1}x{rows[-1] - rows[0] + 1}", fontsize=9)
+    fig.suptitle(f"{title}: ink box (red), centre of mass (+), middle of the field (x)")
+    return fig
+
+
+def learning_curves(history: Mapping[str, Sequence[float]]) -> Figure:
+    """Loss and accuracy per epoch, on the training data and the validation data.
+
+    ``history``: Keras's ``History.history`` (keys ``loss``, ``accuracy``,
+    ``val_loss``, ``val_accuracy``).
+    """
+    fig = CourseFigure(figsize=(10, 3.6), layout="constrained")
+    axes = fig.subplots(1, 2)
+    for ax, metric in zip(axes, ("loss", "accuracy")):
+        epochs = np.arange(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], "o-", label="training")
+        ax.plot(epochs, history[f"val_{metric}"], "s--", label="validation")
+        ax.set_xticks(epochs)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric.capitalize())
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle("Learning curves")
+    return fig
+
+
+def confusion_matrix(matrix: np.ndarray, title: str = "Confusion matrix") -> Figure:
+    """A (10, 10) confusion matrix (rows: true digit, columns: predicted) with its counts written in.
+
+    The colour scale is logarithmic so that the few mistakes off the diagonal show.
+    """
+    from matplotlib.colors import LogNorm
+
+    matrix = np.asarray(matrix)
+    fig = CourseFigure(figsize=(6.4, 5.6), layout="constrained")
+    ax = fig.subplots()
+    shown = ax.imshow(np.maximum(matrix, 0.5), cmap="Blues", norm=LogNorm(vmin=0.5, vmax=max(matrix.max(), 1)))
+    threshold = np.sqrt(max(matrix.max(), 1))
+    for (row, col), count in np.ndenumerate(matrix):
+        if count:
+            ax.text(col, row, str(count), ha="center", va="center", fontsize=8,
+                    color="white" if count > threshold else "black")
+    ax.set_xticks(np.arange(matrix.shape[1]))
+    ax.set_yticks(np.arange(matrix.shape[0]))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    fig.colorbar(shown, ax=ax, label="number of test images (log scale)")
+    return fig
+
+
+def filters(kernels: np.ndarray, title: str = "First-layer filters") -> Figure:
+    """The filters of a Conv2D layer with one input channel: ``kernels`` (3, 3, 1, N) or (3, 3, N).
+
+    Blue weights are negative, red positive, on one symmetric scale for all of them.
+    """
+    kernels = np.asarray(kernels)
+    if kernels.ndim == 4:
+        kernels = kernels[:, :, 0, :]
+    count = kernels.shape[-1]
+    fig, axes = _grid(count, 8, title, cell=1.0)
+    limit = float(np.abs(kernels).max()) or 1.0
+    for i, ax in enumerate(axes):
+        _picture(ax, kernels[:, :, i], f"#{i}", cmap="bwr", vmin=-limit, vmax=limit)
+    return fig
+
+
+def feature_maps(maps: np.ndarray, title: str = "Feature maps", ncols: int = 8) -> Figure:
+    """The channels of one layer's output for one image: ``maps`` (H, W, C)."""
+    maps = np.asarray(maps)
+    fig, axes = _grid(maps.shape[-1], ncols, title, cell=1.1)
+    for i, ax in enumerate(axes):
+        _picture(ax, maps[:, :, i], f"#{i}", cmap="viridis")
+    return fig
+
+
+def pipeline(rows: Sequence[Mapping[str, np.ndarray]], title: str = "From a drawing to MNIST") -> Figure:
+    """Stages of a preprocessing pipeline, one row per input, one column per stage.
+
+    ``rows``: for each input, a mapping from stage name to image (all rows have
+    the same stage names). Each picture is captioned with its size.
+    """
+    names = list(rows[0])
+    fig = CourseFigure(figsize=(1.8 * len(names), 1.9 * len(rows) + 0.5), layout="constrained")
+    axes = fig.subplots(len(rows), len(names), squeeze=False)
+    for r, stages in enumerate(rows):
+        for c, name in enumerate(names):
+            image = np.asarray(stages[name])
+            limits = {"vmin": 0, "vmax": 255} if image.dtype == np.uint8 else {"vmin": 0.0, "vmax": 1.0}
+            _picture(axes[r, c], image, name if r == 0 else None, **limits)
+            axes[r, c].set_xlabel(f"{image.shape[1]}x{image.shape[0]}", fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+def accuracies(results: Mapping[str, float], title: str = "Accuracy on drawn digits") -> Figure:
+    """A horizontal bar per method with its accuracy (0-1) written at the end of the bar."""
+    names = list(results)
+    values = np.array([results[name] for name in names], dtype=float)
+    fig = CourseFigure(figsize=(8, 0.55 * len(names) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    bars = ax.barh(np.arange(len(names)), values, color="tab:blue")
+    ax.bar_label(bars, labels=[f"{v:.1%}" for v in values], padding=3)
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.12)
+    ax.set_xlabel("accuracy")
+    ax.set_title(title)
+    return fig

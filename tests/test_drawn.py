@@ -1,0 +1,89 @@
+"""Synthetic canvas drawings: the shapes, colours and variety the drawing pad produces, reproducibly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import digits
+from digits import drawn
+
+
+@pytest.fixture(scope="module")
+def test_digits(mnist):
+    (_, _), (x_test, y_test) = mnist
+    return x_test[:500], y_test[:500]
+
+
+def border(images):
+    return np.concatenate([images[:, 0, :], images[:, -1, :], images[:, :, 0], images[:, :, -1]], axis=1)
+
+
+def test_drawn_digits_returns_the_documented_shapes_and_dtypes(test_digits):
+    images, labels = drawn.drawn_digits(*test_digits, n=20, seed=0)
+    assert images.shape == (20, 280, 280) and images.dtype == np.uint8
+    assert labels.shape == (20,) and labels.dtype == np.int64
+
+
+def test_drawn_digits_keeps_each_label_with_its_digit(test_digits):
+    x, y = test_digits
+    _, labels = drawn.drawn_digits(x, y, n=len(x), seed=3)
+    assert np.array_equal(np.sort(labels), np.sort(y))  # every sample used once, with its own label
+
+
+def test_drawn_digits_are_reproducible_per_seed(test_digits):
+    first = drawn.drawn_digits(*test_digits, n=10, seed=7)
+    again = drawn.drawn_digits(*test_digits, n=10, seed=7)
+    other = drawn.drawn_digits(*test_digits, n=10, seed=8)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[0], other[0])
+
+
+@pytest.mark.parametrize("make", ["drawn", "sketched"])
+def test_every_drawing_is_dark_ink_on_light_paper(test_digits, make):
+    images, _ = drawn.drawn_digits(*test_digits, n=30, seed=1) if make == "drawn" else drawn.sketched_digits(30, seed=1)
+    assert (border(images).min(axis=1) >= 200).all()      # the paper, all around, is light
+    assert (images.reshape(30, -1).min(axis=1) <= 100).all()  # and there is dark ink on it
+    ink_fraction = (images < 128).mean(axis=(1, 2))
+    assert ((ink_fraction > 0.003) & (ink_fraction < 0.5)).all()
+
+
+def test_drawn_digits_vary_in_size_position_and_pen_width(test_digits):
+    images, _ = drawn.drawn_digits(*test_digits, n=60, seed=2)
+    ink = images < 128
+    rows = [np.flatnonzero(mask.any(axis=1)) for mask in ink]
+    heights = np.array([r[-1] - r[0] + 1 for r in rows])
+    tops = np.array([r[0] for r in rows])
+    widths = np.array([digits.preprocess.stroke_width(mask.astype(np.float32)) for mask in ink])
+    assert heights.max() > 2 * heights.min()
+    assert tops.max() - tops.min() > 60
+    assert widths.max() > 4 * widths.min()
+
+
+def test_stroke_range_sets_the_pen_width(test_digits):
+    thin, _ = drawn.drawn_digits(*test_digits, n=10, seed=4, stroke=(4, 4))
+    thick, _ = drawn.drawn_digits(*test_digits, n=10, seed=4, stroke=(30, 30))
+    width = lambda images: np.median([digits.preprocess.stroke_width((im < 128).astype(np.float32)) for im in images])
+    assert width(thick) > 3 * width(thin)
+
+
+def test_sketched_digits_cycle_through_every_label_and_are_reproducible():
+    images, labels = drawn.sketched_digits(25, seed=5)
+    assert images.shape == (25, 280, 280) and images.dtype == np.uint8
+    assert list(labels[:12]) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]
+    assert np.array_equal(images, drawn.sketched_digits(25, seed=5)[0])
+
+
+def test_drawings_are_readable_by_the_shipped_model_after_preprocessing(test_digits):
+    images, labels = drawn.drawn_digits(*test_digits, n=40, seed=6)
+    sketches, sketch_labels = drawn.sketched_digits(20, seed=6)
+    recognizer = digits.Recognizer(digits.load_model())
+    for batch, truth in ((images, labels), (sketches, sketch_labels)):
+        predicted = recognizer.predict_mnist(np.stack([digits.to_mnist(im) for im in batch])).argmax(axis=1)
+        assert (predicted == truth).mean() >= 0.85
+
+
+@pytest.mark.parametrize("n", [0, 501])
+def test_drawn_digits_rejects_an_impossible_count(test_digits, n):
+    with pytest.raises(ValueError, match="n must be"):
+        drawn.drawn_digits(*test_digits, n=n)
