@@ -135,8 +135,11 @@ def grades(course: Path = COURSE) -> list[dict]:
     """One row per graded submission: ``student``, ``assignment``, ``score``, ``max_score``."""
     from nbgrader.api import Gradebook
 
+    database = Path(course).resolve() / "gradebook.db"
+    if not database.is_file():
+        raise AssignmentError(f"no gradebook in {course}: release the assignments first")
     rows = []
-    with Gradebook(f"sqlite:///{Path(course).resolve() / 'gradebook.db'}") as gradebook:
+    with Gradebook(f"sqlite:///{database}") as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 rows.append(

@@ -170,6 +170,16 @@ def test_notebook_without_exercises_is_refused(tmp_path):
         assignments.release([plain], tmp_path / "course")
 
 
+def test_grades_before_any_release_says_what_to_do(tmp_path):
+    with pytest.raises(assignments.AssignmentError, match="release the assignments first"):
+        assignments.grades(tmp_path)
+
+
+def test_autograde_with_nothing_submitted_says_so(tmp_path):
+    with pytest.raises(assignments.AssignmentError, match="nothing submitted"):
+        assignments.autograde(course=tmp_path)
+
+
 # ---------------------------------------------------------------- the course's notebooks
 
 COURSE = ["02_mnist_data", "03_building_the_cnn", "04_training_and_testing", "05_drawing_to_mnist"]
