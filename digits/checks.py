@@ -1,0 +1,613 @@
+"""Checks for the course's exercises: run a student's function, say in one sentence what is wrong.
+
+Each exercise in notebooks 02-05 asks a student to write one small function; its
+autograded test cell (nbgrader) calls the matching check here:
+
+    >>> from digits import checks
+    >>> checks.check_normalize(normalize)
+    ✓ normalize: uint8 pixels 0..255 become float32 in [0, 1], and faint images stay faint.
+
+A check runs the function on cases a teacher would choose (a normal batch, a
+faint digit, a non-square input, ...) and compares with the right answer. When
+something is wrong it raises `CheckFailed` (an `AssertionError`, so nbgrader and
+pytest count it as a failure) whose message is one friendly sentence saying what
+went wrong and why. A function that is not written yet (nbgrader's
+``raise NotImplementedError()``), crashes, returns ``None`` or the wrong kind of
+thing gets such a sentence too, never a bare assert. Inside Jupyter the message
+is shown alone, without a traceback through this module.
+
+A check passes the student's function its own arrays, never the notebook's, and
+reports a function that changes its input. Nothing later in a notebook uses the
+student's function, so an unfinished exercise fails only in its own check.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from .preprocess import MNIST_BOX, MNIST_CENTER, MNIST_SIZE
+
+__all__ = [
+    "CheckFailed",
+    "check_center_of_mass",
+    "check_cnn_parameter_count",
+    "check_conv_output_shape",
+    "check_fit_in_box",
+    "check_most_confused_pair",
+    "check_normalize",
+    "check_one_hot",
+    "check_precision",
+    "check_shift_to_center",
+]
+
+NUM_CLASSES = 10
+
+
+class CheckFailed(AssertionError):
+    """A student's function gave a wrong answer; the message says what and why in one sentence."""
+
+
+# ---------------------------------------------------------------- helpers
+
+def _fail(message: str):
+    __tracebackhide__ = True
+    raise CheckFailed(message) from None
+
+
+def _passed(message: str) -> None:
+    print(f"✓ {message}")
+
+
+def _call(name: str, function: Callable, args: tuple, on: str) -> Any:
+    """Call the student's ``function(*args)``; turn every way it can go wrong into a sentence.
+
+    ``on`` describes the input for the messages ("a batch of 3 uint8 images").
+    """
+    __tracebackhide__ = True
+    if not callable(function):
+        _fail(f"`{name}` should be a function (a `def {name}(...):`), but it is a {type(function).__name__}.")
+    try:
+        result = function(*args)
+    except NotImplementedError:
+        _fail(
+            f"`{name}` is not written yet: replace `raise NotImplementedError()` in its cell with your code, "
+            "run that cell, then run this check again."
+        )
+    except CheckFailed:
+        raise
+    except Exception as error:  # noqa: BLE001 - any crash of the student's code becomes a message
+        _fail(
+            f"`{name}` crashed on {on} with {type(error).__name__}: {error} "
+            "(call it yourself on such an input to see where)."
+        )
+    if result is None:
+        _fail(f"`{name}` returned None on {on}: did you forget the `return` line?")
+    return result
+
+
+def _name(function: Any, default: str) -> str:
+    """The name the student gave their function (a lambda's is ``default``)."""
+    name = getattr(function, "__name__", "")
+    return name if isinstance(name, str) and name.isidentifier() else default
+
+
+def _array(name: str, result: Any, on: str) -> np.ndarray:
+    __tracebackhide__ = True
+    if not isinstance(result, np.ndarray):
+        _fail(f"`{name}` should return a NumPy array, but on {on} it returned a {type(result).__name__}.")
+    return result
+
+
+def _numbers(name: str, result: Any, count: int, what: str, on: str) -> tuple:
+    """The result as a tuple of ``count`` Python numbers, or a friendly failure."""
+    __tracebackhide__ = True
+    if isinstance(result, np.ndarray):
+        result = result.tolist()
+    if not isinstance(result, (tuple, list)) or len(result) != count:
+        _fail(f"`{name}` should return {what}, but on {on} it returned {result!r}.")
+    if not all(isinstance(value, numbers.Real) and not isinstance(value, bool) for value in result):
+        _fail(f"`{name}` should return {what} (numbers), but on {on} it returned {result!r}.")
+    return tuple(float(value) if isinstance(value, float) else value for value in result)
+
+
+def _integer(name: str, result: Any, what: str, on: str) -> int:
+    __tracebackhide__ = True
+    if isinstance(result, (np.integer, np.floating)):
+        result = result.item()
+    if isinstance(result, bool) or not isinstance(result, numbers.Real) or result != int(result):
+        _fail(f"`{name}` should return {what}, a whole number, but on {on} it returned {result!r}.")
+    return int(result)
+
+
+def _untouched(name: str, before: np.ndarray, after: np.ndarray) -> None:
+    __tracebackhide__ = True
+    if not np.array_equal(before, after):
+        _fail(
+            f"`{name}` changed the array it was given; leave the input as it is and return a new array, "
+            "so the data you started from stays intact."
+        )
+
+
+def _point(point) -> str:
+    return "(" + ", ".join(f"{float(value):.1f}" for value in point) + ")"
+
+
+def _shape(shape) -> str:
+    return "x".join(str(side) for side in shape)
+
+
+def _digit_like(height: int, width: int, seed: int) -> np.ndarray:
+    """A float32 (height, width) picture of a digit-like stroke in [0, 1], touching all four sides."""
+    rng = np.random.default_rng(seed)
+    canvas = np.zeros((height * 4, width * 4), np.uint8)
+    points = np.column_stack([rng.uniform(0, width * 4 - 1, 5), rng.uniform(0, height * 4 - 1, 5)])
+    points[:4] = [[0, 0], [width * 4 - 1, height * 0.3 * 4], [width * 0.2 * 4, height * 4 - 1], [width * 4 - 1, height * 4 - 1]]
+    thickness = max(2, min(height, width) // 2)
+    cv2.polylines(canvas, [points.astype(np.int32)], False, 255, thickness, cv2.LINE_AA)
+    small = cv2.resize(canvas, (width, height), interpolation=cv2.INTER_AREA).astype(np.float32)
+    return small / small.max()
+
+
+def _placed(digit: np.ndarray, top: int, left: int) -> np.ndarray:
+    """``digit`` pasted onto a black 28x28 field with its top-left corner at (top, left)."""
+    field = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    field[top : top + digit.shape[0], left : left + digit.shape[1]] = digit
+    return field
+
+
+def _placed_near(digit: np.ndarray, row: float, column: float) -> np.ndarray:
+    """``digit`` on a black 28x28 field, its centre of mass within half a pixel of (row, column)."""
+    mass_row, mass_col = ndimage.center_of_mass(digit)
+    top, left = round(row - mass_row), round(column - mass_col)
+    return _placed(digit, min(max(top, 0), MNIST_SIZE - digit.shape[0]), min(max(left, 0), MNIST_SIZE - digit.shape[1]))
+
+
+# ---------------------------------------------------------------- notebook 02: the MNIST format
+
+def check_normalize(normalize: Callable) -> None:
+    """``normalize(images)``: uint8 pixels 0..255 to float32 in [0, 1], same shape, input untouched."""
+    __tracebackhide__ = True
+    name = _name(normalize, "normalize")
+    rng = np.random.default_rng(2)
+    batch = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
+    batch[0, 0, 0], batch[1, 0, 0] = 0, 255
+    faint = (rng.random((28, 28)) * 200).astype(np.uint8)
+    faint[14, 14] = 200
+    cases = [(batch, "a batch of 3 uint8 images of shape (3, 28, 28)"), (faint, "one faint 28x28 image (brightest pixel 200)")]
+    for images, on in cases:
+        given = images.copy()
+        result = _array(name, _call(name, normalize, (given,), on), on)
+        _untouched(name, images, given)
+        if result.shape != images.shape:
+            _fail(
+                f"`{name}` returned shape {result.shape} for images of shape {images.shape}: "
+                "normalising changes the pixel values, never the shape."
+            )
+        if not np.issubdtype(result.dtype, np.floating):
+            _fail(
+                f"`{name}` returned whole numbers ({result.dtype}), which in [0, 1] can only be 0 or 1: "
+                "the network needs fractions, as float32."
+            )
+        if result.dtype != np.float32:
+            _fail(f"`{name}` returned {result.dtype} numbers; Keras computes in float32, so convert to float32.")
+        if result.min() < 0:
+            _fail(
+                f"`{name}` returned negative values (down to {result.min():.2f}) on {on}: "
+                "pixels go from 0 to 255, so after normalising they should lie between 0 and 1."
+            )
+        if result.max() > 1.0 + 1e-6:
+            _fail(
+                f"`{name}` returned values up to {result.max():.1f} on {on}: every pixel should end up "
+                "between 0 and 1, so divide by 255, the brightest value a uint8 pixel can have."
+            )
+        expected = images.astype(np.float32) / 255
+        if images is faint and abs(result.max() - 1.0) < 1e-3:
+            _fail(
+                "A faint image (brightest pixel 200) came back with its brightest pixel at 1.0: divide by 255, "
+                "the largest possible value, not by each image's own maximum, so faint digits stay faint."
+            )
+        if not np.allclose(result, expected, atol=1e-5):
+            index = tuple(int(i) for i in np.argwhere(~np.isclose(result, expected, atol=1e-5))[0])
+            _fail(
+                f"On {on}, the pixel at {index} was {images[index]} and became {result[index]:.4f}, "
+                f"but {images[index]} / 255 = {expected[index]:.4f}."
+            )
+    _passed(f"{name}: uint8 pixels 0..255 become float32 in [0, 1], and faint images stay faint.")
+
+
+def check_one_hot(one_hot: Callable) -> None:
+    """``one_hot(labels)``: (N,) digits to (N, 10) rows of zeros with a single 1 at the digit."""
+    __tracebackhide__ = True
+    name = _name(one_hot, "one_hot")
+    cases = [np.array([5, 0, 4, 1, 9, 2, 1, 3], dtype=np.uint8), np.array([3, 0, 2])]
+    for labels in cases:
+        on = f"the labels {labels}"
+        given = labels.copy()
+        result = _array(name, _call(name, one_hot, (given,), on), on)
+        _untouched(name, labels, given)
+        count = len(labels)
+        if result.shape == (NUM_CLASSES, count):
+            _fail(
+                f"`{name}` returned shape {result.shape} for {count} labels: one row per label, "
+                f"so it should be ({count}, 10); your rows and columns are swapped."
+            )
+        if result.ndim == 2 and result.shape[0] == count and result.shape[1] != NUM_CLASSES:
+            _fail(
+                f"`{name}` gave {result.shape[1]} columns for {on}: there are always 10 classes "
+                "(the digits 0-9), whatever labels a batch happens to contain."
+            )
+        if result.shape != (count, NUM_CLASSES):
+            _fail(f"`{name}` returned shape {result.shape} for {count} labels; expected ({count}, 10).")
+        if not (np.issubdtype(result.dtype, np.number) or result.dtype == np.bool_):
+            _fail(f"`{name}` returned an array of {result.dtype}; it should hold numbers (0s and 1s).")
+        if not np.isin(result, (0, 1)).all():
+            _fail(f"`{name}` returned values other than 0 and 1 for {on}, e.g. {result[~np.isin(result, (0, 1))][0]}.")
+        ones = result.sum(axis=1)
+        if not (ones == 1).all():
+            row = int(np.flatnonzero(ones != 1)[0])
+            _fail(f"Row {row} of `{name}`'s answer for {on} holds {int(ones[row])} ones; every row needs exactly one.")
+        found = result.argmax(axis=1)
+        if not (found == labels).all():
+            row = int(np.flatnonzero(found != labels)[0])
+            _fail(
+                f"The label {labels[row]} became a row with its 1 in column {found[row]}: the 1 for digit d goes "
+                "in column d (columns count from 0)."
+            )
+    _passed(f"{name}: each label becomes a row of ten numbers with a single 1 at the digit's position.")
+
+
+def check_center_of_mass(center_of_mass: Callable) -> None:
+    """``center_of_mass(image)``: the (row, column) of the ink's brightness-weighted centre."""
+    __tracebackhide__ = True
+    name = _name(center_of_mass, "center_of_mass")
+    dot = np.zeros((28, 28), np.float32)
+    dot[5, 20] = 1.0
+    pair = np.zeros((28, 28), np.float32)
+    pair[2, 2], pair[2, 10] = 0.25, 0.75
+    digit = _placed(_digit_like(18, 12, seed=5), 3, 9)
+    cases = [
+        (dot, "an image with one white pixel at row 5, column 20"),
+        (pair, "an image with a faint pixel (0.25) at (2, 2) and a bright one (0.75) at (2, 10)"),
+        (digit, "a 28x28 digit"),
+    ]
+    for image, on in cases:
+        given = image.copy()
+        result = _numbers(
+            name, _call(name, center_of_mass, (given,), on), 2, "a pair (row, column)", on
+        )
+        _untouched(name, image, given)
+        expected = ndimage.center_of_mass(image)
+        if np.allclose(result, expected, atol=1e-3):
+            continue
+        if np.allclose(result, expected[::-1], atol=1e-3):
+            _fail(
+                f"On {on} you returned {_point(result)}, which is (column, row): images are indexed by row first, "
+                f"so return (row, column) = {_point(expected)}."
+            )
+        rows, cols = np.nonzero(image)
+        if np.allclose(result, (rows.mean(), cols.mean()), atol=1e-3):
+            _fail(
+                f"On {on} you averaged the ink pixels' positions without their brightness, giving {_point(result)}: "
+                f"a bright pixel pulls harder than a faint one, so weight each position by its value; expected {_point(expected)}."
+            )
+        _fail(f"On {on} the centre of mass is at {_point(expected)}, but you returned {_point(result)}.")
+    _passed(f"{name}: the brightness-weighted mean (row, column) of the ink.")
+
+
+# ---------------------------------------------------------------- notebook 03: the CNN, layer by layer
+
+def check_conv_output_shape(conv_output_shape: Callable) -> None:
+    """``conv_output_shape(input_shape, filters, kernel_size, padding="valid")``: a Conv2D's (height, width, channels)."""
+    __tracebackhide__ = True
+    name = _name(conv_output_shape, "conv_output_shape")
+    cases = [((28, 28, 1), 32, 3, "valid"), ((13, 13, 32), 64, 3, "valid"), ((10, 20, 3), 4, 5, "valid"),
+             ((28, 28, 1), 32, 3, "same"), ((10, 20, 3), 4, 5, "same")]
+    for input_shape, filters, kernel, padding in cases:
+        height, width, channels = input_shape
+        on = f"an input of shape {input_shape} with {filters} filters of size {kernel}x{kernel}"
+        args = (input_shape, filters, kernel)
+        if padding == "same":
+            on += ' and padding="same"'
+            call = lambda *args: conv_output_shape(*args, padding="same")  # noqa: E731
+            call.__name__ = name
+        else:
+            call = conv_output_shape
+        result = _numbers(name, _call(name, call, args, on), 3, "a tuple (height, width, channels)", on)
+        valid = (height - kernel + 1, width - kernel + 1, filters)
+        expected = valid if padding == "valid" else (height, width, filters)
+        if result == expected:
+            continue
+        got_height, got_width, got_channels = result
+        if got_channels != filters:
+            if got_channels == channels:
+                _fail(
+                    f"For {on} you kept the input's number of channels, {channels}: a convolution layer outputs "
+                    f"one channel per filter, so the last number should be {filters}."
+                )
+            _fail(f"For {on} the last number, the channels, should be the number of filters, {filters}, not {got_channels}.")
+        if padding == "same":
+            if result == valid:
+                _fail(
+                    f'For {on} you gave the "valid" answer {valid}: with padding="same" Keras pads the border '
+                    f"with zeros so the kernel fits everywhere, and the output keeps the input's {height}x{width}."
+                )
+            _fail(f'For {on} the output keeps the input\'s height and width: expected {expected}, got {result}.')
+        if (got_height, got_width) == (height, width):
+            _fail(
+                f'For {on} you kept the input\'s size {height}x{width}, as padding="same" would; with the default '
+                f'padding="valid" the {kernel}x{kernel} kernel is only placed where it fits inside the image.'
+            )
+        if (got_height, got_width) == (height - kernel, width - kernel):
+            _fail(
+                f"For {on} your answer {result} is one pixel short: a {kernel}-wide kernel fits in "
+                f"{height} - {kernel} + 1 = {height - kernel + 1} positions across {height} pixels (count the first one too)."
+            )
+        if (got_height, got_width) == (expected[1], expected[0]):
+            _fail(f"For {on} your height and width are swapped: expected {expected}, got {result}.")
+        _fail(f"For {on} the output shape is {expected}, but you returned {result}.")
+    _passed(f'{name}: "valid" trims kernel - 1 pixels, "same" keeps the size, and there is one channel per filter.')
+
+
+def _cnn_parameters(filters1: int, filters2: int, units: int, *, biases: bool = True, side: int = 5) -> int:
+    """Parameters of the report's network with other widths; ``side`` is the last feature map's side."""
+    bias = 1 if biases else 0
+    return (
+        (3 * 3 * 1 + bias) * filters1
+        + (3 * 3 * filters1 + bias) * filters2
+        + (side * side * filters2 + bias) * units
+        + (units + bias) * 10
+    )
+
+
+def check_cnn_parameter_count(cnn_parameter_count: Callable) -> None:
+    """``cnn_parameter_count(filters1, filters2, units)``: all parameters of the report's network with those widths."""
+    __tracebackhide__ = True
+    name = _name(cnn_parameter_count, "cnn_parameter_count")
+    for filters1, filters2, units in [(32, 64, 128), (16, 32, 64), (8, 24, 50)]:
+        on = f"the network with filters1={filters1}, filters2={filters2}, units={units}"
+        result = _integer(name, _call(name, cnn_parameter_count, (filters1, filters2, units), on), "the number of parameters", on)
+        expected = _cnn_parameters(filters1, filters2, units)
+        if result == expected:
+            continue
+        flat = 5 * 5 * filters2
+        if result == _cnn_parameters(filters1, filters2, units, side=1):
+            _fail(
+                f"For {on} you connected the Dense layer to {filters2} inputs, but Flatten hands it every value "
+                f"of the last 5x5x{filters2} feature maps: {flat} inputs."
+            )
+        if result == _cnn_parameters(filters1, filters2, units, side=11):
+            _fail(
+                f"For {on} you flattened 11x11x{filters2} values, as if the second pooling layer were not there: "
+                f"it halves 11 to 5, so the Dense layer sees {flat} inputs."
+            )
+        if result == _cnn_parameters(filters1, filters2, units, side=6):
+            _fail(
+                f"For {on} you flattened 6x6x{filters2} values: pooling keeps whole 2x2 windows only, so 11 // 2 = 5, "
+                f"and the Dense layer sees {flat} inputs."
+            )
+        if result == _cnn_parameters(filters1, filters2, units, biases=False):
+            _fail(f"For {on} you counted the weights but forgot the biases: every filter and every unit has one.")
+        if result == expected - (units + 1) * 10:
+            _fail(f"For {on} you left out the last layer, Dense(10), with its {units} x 10 weights and 10 biases.")
+        if result == expected - (3 * 3 * 1 + 1) * filters1:
+            _fail(f"For {on} you left out the first convolution layer's {(3 * 3 + 1) * filters1} parameters.")
+        _fail(f"For {on} the network has {expected} parameters (Keras agrees), but you returned {result}.")
+    _passed(f"{name}: two convolutions, a Dense layer over the 5x5xfilters2 flattened maps and Dense(10), biases included.")
+
+
+# ---------------------------------------------------------------- notebook 04: reading a confusion matrix
+
+def _example_matrix() -> np.ndarray:
+    """A 10x10 confusion matrix (rows: true digit, columns: prediction) whose rows and columns differ.
+
+    Its largest cell off the diagonal, (7, 2) with 11, is not its most confused pair:
+    4 and 9 are mistaken for each other 8 + 6 = 14 times.
+    """
+    rng = np.random.default_rng(4)
+    matrix = np.diag(rng.integers(90, 120, NUM_CLASSES))
+    mistakes = {(7, 2): 11, (4, 9): 8, (9, 4): 6, (3, 5): 5, (5, 3): 2, (8, 3): 4, (1, 7): 2, (6, 0): 3}
+    for (true, predicted), count in mistakes.items():
+        matrix[true, predicted] = count
+    return matrix
+
+
+def check_precision(precision: Callable) -> None:
+    """``precision(matrix)``: for each digit, the fraction of the images *called* that digit that really are it."""
+    __tracebackhide__ = True
+    name = _name(precision, "precision")
+    matrix = _example_matrix()
+    on = "a 10x10 confusion matrix"
+    given = matrix.copy()
+    result = _array(name, _call(name, precision, (given,), on), on)
+    _untouched(name, matrix, given)
+    correct = np.diag(matrix).astype(float)
+    expected = correct / matrix.sum(axis=0)
+    if result.shape != (NUM_CLASSES,):
+        _fail(f"`{name}` returned shape {result.shape}; it should give 10 numbers, one per digit.")
+    if not np.issubdtype(result.dtype, np.number):
+        _fail(f"`{name}` returned an array of {result.dtype}; it should hold fractions.")
+    if np.allclose(result, expected, atol=1e-6):
+        _passed(f"{name}: each diagonal cell divided by its column's total, the images called that digit.")
+        return
+    if np.allclose(result, 100 * expected, atol=1e-4):
+        _fail(f"`{name}` returned percentages; give fractions between 0 and 1 instead.")
+    if np.allclose(result, correct / matrix.sum(axis=1), atol=1e-6):
+        _fail(
+            "You divided by the row totals, which gives the recall (how many real ds were found); precision asks "
+            "how many of the images *called* d really are d, so divide by column d's total."
+        )
+    if np.allclose(result, correct / matrix.sum(), atol=1e-6):
+        _fail("You divided by the number of all images; divide each diagonal cell by its own column's total.")
+    if np.allclose(result, correct):
+        _fail(f"`{name}` returned counts of correct answers; divide each by its column's total to get a fraction.")
+    digit = int(np.flatnonzero(~np.isclose(result, expected, atol=1e-6))[0])
+    _fail(f"For digit {digit} the precision is {expected[digit]:.3f}, but you returned {result[digit]:.3f}.")
+
+
+def check_most_confused_pair(most_confused_pair: Callable) -> None:
+    """``most_confused_pair(matrix)``: the two digits mistaken for each other most often, both directions counted."""
+    __tracebackhide__ = True
+    name = _name(most_confused_pair, "most_confused_pair")
+    first = _example_matrix()
+    second = first.copy()
+    second[2, 7] = 4  # now 2 and 7: 11 + 4 = 15 beats 4 and 9
+    for matrix in (first, second):
+        on = "a 10x10 confusion matrix"
+        given = matrix.copy()
+        result = _call(name, most_confused_pair, (given,), on)
+        _untouched(name, matrix, given)
+        result = _numbers(name, result, 2, "a pair of digits", on)
+        both = matrix + matrix.T
+        np.fill_diagonal(both, 0)
+        a, b = sorted(int(i) for i in np.unravel_index(both.argmax(), both.shape))
+        if sorted(result) == [a, b]:
+            continue
+        got_a, got_b = result
+        if got_a == got_b:
+            _fail(
+                f"Your pair ({got_a:g}, {got_b:g}) is on the diagonal, where the correct answers are; "
+                "mistakes are the numbers off the diagonal."
+            )
+        one_way = matrix.copy()
+        np.fill_diagonal(one_way, 0)
+        true, predicted = (int(i) for i in np.unravel_index(one_way.argmax(), one_way.shape))
+        if sorted(result) == sorted([true, predicted]):
+            _fail(
+                f"A {true} read as a {predicted} is the most frequent mistake in one direction ({matrix[true, predicted]} "
+                f"times), but {a} and {b} are mistaken for each other {both[a, b]} times counting both directions "
+                f"({matrix[a, b]} + {matrix[b, a]}): add each cell to its mirror image across the diagonal."
+            )
+        _fail(
+            f"{a} and {b} are mistaken for each other most often, {both[a, b]} times ({matrix[a, b]} + {matrix[b, a]}), "
+            f"but you returned {tuple(result)}."
+        )
+    _passed(f"{name}: each cell plus its mirror image across the diagonal, the largest pair of digits.")
+
+
+# ---------------------------------------------------------------- notebook 05: a drawing in MNIST format
+
+def check_fit_in_box(fit_in_box: Callable) -> None:
+    """``fit_in_box(crop)``: scale a cropped digit so its longer side is 20 pixels, aspect ratio kept."""
+    __tracebackhide__ = True
+    name = _name(fit_in_box, "fit_in_box")
+    box = MNIST_BOX
+    for height, width, seed in [(60, 30, 0), (12, 48, 1), (7, 5, 2), (40, 40, 3)]:
+        crop = _digit_like(height, width, seed)
+        kind = "tall" if height > width else "wide" if width > height else "square"
+        on = f"a {kind} {_shape(crop.shape)} crop (rows x columns)"
+        given = crop.copy()
+        result = _array(name, _call(name, fit_in_box, (given,), on), on)
+        _untouched(name, crop, given)
+        scale = box / max(height, width)
+        expected = (round(height * scale), round(width * scale))
+        if result.ndim != 2:
+            _fail(f"`{name}` returned shape {result.shape} for {on}; it should stay a 2-D grey image.")
+        close = all(abs(got - want) <= 1 for got, want in zip(result.shape, expected))
+        if not close:
+            if result.shape == (box, box):
+                _fail(
+                    f"You squashed {on} into 20x20: keep its shape, so it should become {_shape(expected)} "
+                    "(a squashed 1 looks like a blob)."
+                )
+            if all(abs(got - want) <= 1 for got, want in zip(result.shape, expected[::-1])):
+                _fail(
+                    f"{on[0].upper() + on[1:]} came back {_shape(result.shape)} instead of {_shape(expected)}: "
+                    "cv2.resize takes the size as (width, height), the other way round from NumPy's (rows, columns)."
+                )
+            if max(result.shape) != box:
+                _fail(
+                    f"For {on} the longer side should be exactly {box} pixels (the MNIST box), so expected "
+                    f"{_shape(expected)}, but got {_shape(result.shape)}."
+                )
+            _fail(f"For {on} keep the aspect ratio: expected {_shape(expected)}, but got {_shape(result.shape)}.")
+        if not np.issubdtype(result.dtype, np.floating):
+            _fail(f"`{name}` returned {result.dtype} pixels; keep them as floats in [0, 1] like its input.")
+        if result.min() < -1e-3 or result.max() > 1 + 1e-3:
+            _fail(
+                f"`{name}` returned values from {result.min():.2f} to {result.max():.2f} for {on}; "
+                "the crop holds values in [0, 1], and so should the fitted digit."
+            )
+        if result.max() < 0.5:
+            _fail(f"The fitted digit for {on} is nearly black (brightest pixel {result.max():.2f}): the ink got lost on the way.")
+        reference = cv2.resize(crop, (result.shape[1], result.shape[0]), interpolation=cv2.INTER_AREA)
+        similarity = np.corrcoef(result.ravel(), reference.ravel())[0, 1]
+        if not similarity > 0.8:
+            _fail(
+                f"For {on} the shape is right but the picture is not the crop scaled down "
+                "(is it flipped, turned or moved?): resize the crop itself."
+            )
+    _passed(f"{name}: the longer side becomes 20 pixels and the digit keeps its proportions.")
+
+
+def check_shift_to_center(shift_to_center: Callable) -> None:
+    """``shift_to_center(image)``: move a 28x28 digit so its centre of mass lands on (14, 14)."""
+    __tracebackhide__ = True
+    name = _name(shift_to_center, "shift_to_center")
+    target = np.array(MNIST_CENTER)
+    low = _placed_near(_digit_like(16, 12, seed=7), 12, 14)
+    corner = _placed_near(_digit_like(18, 14, seed=8), 10, 18)
+    tolerance = 0.6
+    for image, where in [(low, "above the centre"), (corner, "up and to the right")]:
+        start = np.array(ndimage.center_of_mass(image))
+        on = f"a 28x28 digit whose centre of mass is at {_point(start)}, {where}"
+        given = image.copy()
+        result = _array(name, _call(name, shift_to_center, (given,), on), on)
+        _untouched(name, image, given)
+        if result.shape != image.shape:
+            _fail(f"`{name}` returned shape {result.shape}; moving a digit keeps the image 28x28.")
+        result = result.astype(np.float64)
+        if result.sum() <= 0:
+            _fail(f"`{name}` returned an empty image for {on}: the digit disappeared.")
+        if result.sum() < 0.8 * image.sum():
+            _fail(
+                f"For {on} only {result.sum() / image.sum():.0%} of the ink is left: part of the digit fell off "
+                "the edge, so move it by the difference between the centre and its centre of mass, no further."
+            )
+        end = np.array(ndimage.center_of_mass(result))
+        if np.all(np.abs(end - target) <= tolerance):
+            continue
+        needed, moved = target - start, end - start
+        expected = "(14, 14)" if tuple(target) == (14.0, 14.0) else _point(target)
+        if np.allclose(moved, needed[::-1], atol=tolerance):
+            _fail(
+                f"Your shift mixes up rows and columns: the digit moved by {_point(moved)} (rows, columns) "
+                f"instead of {_point(needed)}, so its centre of mass ended at {_point(end)}, expected {expected}."
+            )
+        if np.dot(moved, needed) < 0:
+            _fail(
+                f"Your shift moves the digit the wrong way: its centre of mass ended at {_point(end)}, expected {expected}."
+            )
+        if np.linalg.norm(moved) < 0.25:
+            _fail(f"The digit did not move: its centre of mass is still at {_point(end)}, expected {expected}.")
+        _fail(
+            f"Your shift moves the digit by {_point(moved)} but it needs {_point(needed)}: its centre of mass "
+            f"ended at {_point(end)}, expected {expected}."
+        )
+    _passed(f"{name}: the digit's centre of mass now sits at the centre of the 28x28 field.")
+
+
+# ---------------------------------------------------------------- Jupyter display
+
+def _show_check_failed(shell, etype, value, tb, tb_offset=None):
+    """Show a `CheckFailed` as its one sentence, without a traceback through this module."""
+    structured = [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"]
+    shell._showtraceback(etype, value, structured)
+    return structured
+
+
+def _register_with_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc") and hasattr(shell, "_showtraceback"):
+        shell.set_custom_exc((CheckFailed,), _show_check_failed)
+
+
+_register_with_ipython()

@@ -1,0 +1,33 @@
+"""nbgrader's settings for this course (read by every `nbgrader` command run from the repository root).
+
+The course directory nbgrader works in is `release/` (git-ignored), laid out the
+way nbgrader expects:
+
+    release/source/<assignment>/      instructor notebooks, copied from notebooks/ by
+                                      `python -m digits.assignments release`
+    release/release/<assignment>/     the student version: solutions removed, checks kept
+    release/submitted/<student>/<assignment>/    what students hand in
+    release/autograded/<student>/<assignment>/   after `nbgrader autograde`
+    release/feedback/<student>/<assignment>/     after `nbgrader generate_feedback`
+    release/gradebook.db              the scores
+
+One assignment per notebook with exercises; its name is the notebook's
+(e.g. `02_mnist_data`). See docs/teaching.md for the teacher's workflow.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "digits"
+c.CourseDirectory.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "release")
+
+# `nbgrader export` writes the grades here rather than into the repository.
+c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")
+
+# Training in notebook 04 takes a minute or more on a laptop: let a cell run up to ten.
+c.Execute.timeout = 600
+
+# On JupyterHub, point this at the exchange directory shared by teacher and students
+# (nbgrader's default is /srv/nbgrader/exchange):
+# c.Exchange.root = "/srv/nbgrader/exchange"

@@ -1,0 +1,143 @@
+"""The exercise checks: a right answer passes, a wrong one gets the one sentence that says why."""
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+from digits import checks
+from tests.fixtures import answers
+
+EXERCISES = sorted(answers.RIGHT)
+
+
+def check_for(exercise):
+    return getattr(checks, f"check_{exercise}")
+
+
+def test_every_check_has_a_right_answer_and_a_wrong_one():
+    names = {name[len("check_"):] for name in checks.__all__ if name.startswith("check_")}
+    assert names == set(answers.RIGHT)
+    assert names == {exercise for exercise, _, _ in answers.WRONG}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_right_answer_passes_with_a_tick(exercise, capsys):
+    check_for(exercise)(answers.RIGHT[exercise])
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"✓ {exercise}:") and printed.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "exercise, answer, message", answers.WRONG, ids=[f"{e}-{m}" for e, _, m in answers.WRONG]
+)
+def test_wrong_answer_is_caught_with_its_reason(exercise, answer, message):
+    with pytest.raises(checks.CheckFailed) as caught:
+        check_for(exercise)(answer)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_unwritten_exercise_says_so(exercise):
+    with pytest.raises(checks.CheckFailed, match="is not written yet"):
+        check_for(exercise)(answers.not_written_yet)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_crash_is_reported_in_a_sentence(exercise):
+    def crashes(*args):
+        return undefined_name  # noqa: F821 - the student's typo
+
+    with pytest.raises(checks.CheckFailed, match=r"crashed on .* with NameError: name 'undefined_name'"):
+        check_for(exercise)(crashes)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_missing_return_is_reported(exercise):
+    with pytest.raises(checks.CheckFailed, match="did you forget the `return` line"):
+        check_for(exercise)(answers.forgot_return)
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e not in ("conv_output_shape", "cnn_parameter_count")])
+def test_changing_the_input_in_place_is_reported(exercise):
+    right = answers.RIGHT[exercise]
+
+    def scribbles_on_input(*args):
+        result = right(*(np.copy(arg) for arg in args))
+        args[0].flat[0] += 1
+        return result
+
+    with pytest.raises(checks.CheckFailed, match="changed the array it was given"):
+        check_for(exercise)(scribbles_on_input)
+
+
+def test_something_that_is_not_a_function_is_reported():
+    with pytest.raises(checks.CheckFailed, match="should be a function .* but it is a int"):
+        checks.check_normalize(42)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_message_is_one_sentence(exercise):
+    for name, answer, _ in [(e, a, m) for e, a, m in answers.WRONG if e == exercise]:
+        with pytest.raises(checks.CheckFailed) as caught:
+            check_for(name)(answer)
+        message = str(caught.value)
+        assert "\n" not in message
+        assert message[0].isupper() or message.startswith("`"), message
+        assert message.endswith((".", "?")) and not re.search(r"[.?!]\s+[A-Z]", message), message
+
+
+def test_check_failed_counts_as_a_failed_assertion():
+    assert issubclass(checks.CheckFailed, AssertionError)
+
+
+def test_wrong_way_shift_message_names_where_the_centre_ended():
+    with pytest.raises(checks.CheckFailed) as caught:
+        checks.check_shift_to_center(answers.shift_wrong_way)
+    assert re.fullmatch(
+        r"Your shift moves the digit the wrong way: its centre of mass ended at \(\d+\.\d, \d+\.\d\), expected \(14, 14\)\.",
+        str(caught.value),
+    )
+
+
+@pytest.mark.parametrize("filters1, filters2, units", [(32, 64, 128), (16, 32, 64), (8, 24, 50)])
+def test_parameter_count_check_agrees_with_keras(filters1, filters2, units):
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(filters1, (3, 3)),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Conv2D(filters2, (3, 3)),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(units),
+            keras.layers.Dense(10),
+        ]
+    )
+    assert checks._cnn_parameters(filters1, filters2, units) == model.count_params()
+    assert answers.cnn_parameter_count(filters1, filters2, units) == model.count_params()
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_output_shape_check_agrees_with_keras(padding):
+    import keras
+
+    for input_shape, filters, kernel in [((28, 28, 1), 32, 3), ((10, 20, 3), 4, 5)]:
+        layer = keras.layers.Conv2D(filters, kernel, padding=padding)
+        expected = tuple(layer.compute_output_shape((None, *input_shape))[1:])
+        assert answers.conv_output_shape(input_shape, filters, kernel, padding) == expected
+
+
+def test_report_network_has_the_summarys_parameter_count():
+    import digits
+
+    assert checks._cnn_parameters(32, 64, 128) == digits.build_cnn().count_params()
+
+
+def test_checks_document_their_exercise():
+    for exercise in EXERCISES:
+        doc = inspect.getdoc(check_for(exercise))
+        assert doc and doc.startswith(f"``{exercise}(")
