@@ -26,15 +26,9 @@ import argparse
 import numpy as np
 
 import digits
+from digits.drawn import enlarged
 from digits.recognize import shipped_recognizer
 from digits.widget import PAD_SIZE, render_strokes
-
-import cv2
-
-
-def canvas_drawing(mnist_image: np.ndarray) -> np.ndarray:
-    big = cv2.resize(mnist_image, (PAD_SIZE, PAD_SIZE), interpolation=cv2.INTER_LINEAR)
-    return (255 - big).astype(np.uint8)
 
 
 def scribble(rng: np.random.Generator) -> np.ndarray:
@@ -62,7 +56,7 @@ def main() -> None:
 
     (_, _), (x_test, y_test) = digits.load_mnist()
     x_test, y_test = x_test[: args.digits], y_test[: args.digits]
-    predicted, confidence = top_probabilities(canvas_drawing(x) for x in x_test)
+    predicted, confidence = top_probabilities(enlarged(x, PAD_SIZE) for x in x_test)
     correct = predicted == y_test
     rng = np.random.default_rng(0)
     _, scribble_confidence = top_probabilities(scribble(rng) for _ in range(args.scribbles))

@@ -26,7 +26,7 @@ import numpy as np
 
 from .augment import cross_seven, flag_one, slash_zero
 from .data import load_mnist
-from .drawn import drawn_digits, sketched_digits
+from .drawn import drawn_digits, enlarged, sketched_digits
 from .model import SHIPPED_MODEL, load_model, read_card
 from .preprocess import to_mnist
 from .recognize import UNSURE_BELOW, Recognizer
@@ -41,11 +41,6 @@ VARIATIONS = {
     "slanted (shear +-0.35)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "shear": 0.35},
     "rotated (+-20 degrees)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "rotate": 20.0},
 }
-
-
-def _canvas(mnist_image: np.ndarray) -> np.ndarray:
-    """An MNIST-format digit as a 280x280 drawing: upscaled, dark ink on white."""
-    return 255 - cv2.resize(mnist_image, (280, 280), interpolation=cv2.INTER_LINEAR)
 
 
 def _distort(images: np.ndarray, rng: np.random.Generator, shear: float = 0.0, rotate: float = 0.0) -> np.ndarray:
@@ -109,7 +104,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     through_accuracy = float((recognizer.predict_mnist(through).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, through to_mnist as recognize does", f"{through_accuracy:.2%}"))
     pick = rng.choice(len(x_test), n, replace=False)
-    accuracy, _ = _accuracy(recognizer, [_canvas(x_test[i]) for i in pick], y_test[pick])
+    accuracy, _ = _accuracy(recognizer, [enlarged(x_test[i]) for i in pick], y_test[pick])
     rows.append((f"MNIST test digits as 280x280 canvas drawings, n={n}, via recognize", f"{accuracy:.2%}"))
 
     drawn_confidence = []
@@ -129,7 +124,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
 
     for name, digit, style in (("crossed 7s", 7, cross_seven), ("flagged 1s", 1, flag_one), ("slashed 0s", 0, slash_zero)):
         chosen = np.flatnonzero(y_test == digit)[: max(10, n // 5)]
-        images = [_canvas(np.round(style(x_test[i], rng) * 255).astype(np.uint8)) for i in chosen]
+        images = [enlarged(np.round(style(x_test[i], rng) * 255).astype(np.uint8)) for i in chosen]
         accuracy, _ = _accuracy(recognizer, images, y_test[chosen])
         rows.append((f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", f"{accuracy:.2%}"))
 
@@ -140,7 +135,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     rows.append(("drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
 
     canvas = np.zeros((280, 280, 4), np.uint8)
-    canvas[:, :, 3] = 255 - _canvas(x_test[0])
+    canvas[:, :, 3] = 255 - enlarged(x_test[0])
     median, p95 = _latency(recognizer, canvas, repeats=max(200, n))
     rows.append(("recognize one 280x280 RGBA canvas: median", f"{median:.2f} ms"))
     rows.append(("recognize one 280x280 RGBA canvas: 95th percentile", f"{p95:.2f} ms"))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .preprocess import stroke_width
+
 CANVAS_SIZE = 280
 """Side of the drawing pad's canvas, in pixels."""
 PAPER = 255
@@ -70,6 +72,14 @@ def drawn_digits(
     return images, y[chosen].astype(np.int64)
 
 
+def enlarged(mnist_image: np.ndarray, size: int = CANVAS_SIZE) -> np.ndarray:
+    """One MNIST digit simply enlarged to a ``size`` x ``size`` drawing: dark ink on white, uint8.
+
+    The easiest "drawing" there is: the digit keeps MNIST's size, place and strokes.
+    """
+    return (PAPER - cv2.resize(mnist_image, (size, size), interpolation=cv2.INTER_LINEAR)).astype(np.uint8)
+
+
 def sketched_digits(
     n: int,
     seed: int = 0,
@@ -113,7 +123,7 @@ def _pen_stroke(mnist_image: np.ndarray, height: float, width: float, size: int)
     pen = (big > 0.5).astype(np.uint8)
     pad = int(width) + 2  # room for the stroke to grow
     pen = np.pad(pen, pad)
-    current = _width_of(pen)
+    current = stroke_width(pen)
     radius = int(round(abs(width - current) / 2))
     if radius > 0:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
@@ -136,13 +146,6 @@ def _redrawn_thinner(pen: np.ndarray, width: float) -> np.ndarray:
     ridge = cv2.morphologyEx(ridge.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     radius = max(0, int(round((width - 2) / 2)))
     return cv2.dilate(ridge, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
-
-
-def _width_of(mask: np.ndarray) -> float:
-    """Stroke width of a binary drawing: 2 * area / outline length."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    outline = sum(cv2.arcLength(contour, True) for contour in contours)
-    return 2.0 * float(mask.sum()) / outline if outline > 0 else 1.0
 
 
 def _on_paper(ink: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

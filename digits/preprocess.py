@@ -138,22 +138,21 @@ def ink_map(image) -> np.ndarray:
             raise EmptyImageError("the image is blank: draw a digit first")
         alpha *= np.float32(1 / strongest)
         return alpha
+    if array.ndim == 3:
+        gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
     else:
-        if array.ndim == 3:
-            gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
-        else:
-            gray = _as_float(array)
-        border = _border(gray)
-        paper = float(np.median(border))
-        darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
-        polarity = -1.0 if darker > lighter else 1.0
+        gray = _as_float(array)
+    border = _border(gray)
+    paper = float(np.median(border))
+    darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
+    polarity = -1.0 if darker > lighter else 1.0
     deviation = (gray - paper) * polarity
     strongest = float(deviation.max())
     if strongest < _MIN_CONTRAST:
         raise EmptyImageError("the image is blank: draw a digit first")
     if polarity < 0 or paper > 0:
         # Paper that is not perfectly flat (scans, photos): ignore its grain.
-        noise = 1.4826 * float(np.median(np.abs((_border(gray) - paper) * polarity)))
+        noise = 1.4826 * float(np.median(np.abs(border - paper)))
         floor = min(3.0 * noise + 0.02, 0.5 * strongest)
     else:
         floor = 0.0

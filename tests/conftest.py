@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -27,7 +26,8 @@ def mnist():
         pytest.skip(f"MNIST is not available here: {exc}")
 
 
-def as_canvas_drawing(mnist_image: np.ndarray, size: int = 280) -> np.ndarray:
-    """An MNIST digit as a person would have drawn it: upscaled, dark ink on white."""
-    big = cv2.resize(mnist_image, (size, size), interpolation=cv2.INTER_LINEAR)
-    return (255 - big).astype(np.uint8)
+def as_canvas_drawing(mnist_image: np.ndarray) -> np.ndarray:
+    """An MNIST digit as a person would have drawn it on the 280x280 pad: dark ink on white."""
+    from digits.drawn import enlarged
+
+    return enlarged(mnist_image)
