@@ -137,15 +137,17 @@ def _pen_stroke(mnist_image: np.ndarray, height: float, width: float, size: int)
 def _redrawn_thinner(pen: np.ndarray, width: float) -> np.ndarray:
     """Redraw a binary drawing with a thinner pen: along its middle line, ``width`` pixels wide.
 
-    Eroding would break strokes apart; instead the ridge of the distance
-    transform (the points farthest from the edges: the stroke's middle line)
-    is traced and then widened to the new pen.
+    Eroding would break strokes apart; instead the drawing is reduced to its
+    skeleton (`skimage.morphology.skeletonize`: the one-pixel middle line that
+    keeps every stroke connected) and that line is widened to the new pen.
     """
-    distance = cv2.distanceTransform(pen, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    ridge = (distance >= cv2.dilate(distance, np.ones((3, 3), np.uint8)) - 0.75) & (distance > 0)
-    ridge = cv2.morphologyEx(ridge.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    radius = max(0, int(round((width - 2) / 2)))
-    return cv2.dilate(ridge, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
+    from skimage.morphology import skeletonize
+
+    # Smooth the outline first, or every bump of it grows a short spur of skeleton.
+    smooth = cv2.GaussianBlur(pen.astype(np.float32), (0, 0), max(1.0, stroke_width(pen) / 6)) > 0.5
+    middle = skeletonize(smooth if smooth.any() else pen.astype(bool)).astype(np.uint8)
+    radius = max(0, int(round((width - 1) / 2)))
+    return cv2.dilate(middle, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
 
 
 def _on_paper(ink: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
