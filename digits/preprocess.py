@@ -52,6 +52,10 @@ _INK_THRESHOLD = 0.25
 """Ink above this fraction of full strength counts for bounding boxes."""
 _MIN_CONTRAST = 0.05
 """Below this contrast (fraction of the full grey range) an image is blank."""
+_SPECK_SHARE = 0.01
+"""Blobs with less than this share of all the ink are dust, and erased."""
+_DOT_EXTENT, _DOT_SHARE = 1.5, 0.10
+"""A blob at most this many pen widths long and wide, with less than this share of the ink, is a dot."""
 
 
 class EmptyImageError(ValueError):
@@ -163,8 +167,10 @@ def ink_map(image) -> np.ndarray:
 def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarray:
     """Cut an ink map down to the bounding box of its ink.
 
-    Specks (connected blobs smaller than 1% of all the ink, such as dust on a
-    scan or a slip of the mouse) are erased first so they do not stretch the box.
+    Specks are erased first so they do not stretch the box: blobs smaller than
+    1% of all the ink (dust on a scan), and dots no longer than 1.5 pen widths
+    holding under 10% of the ink (a tap of the pen; no digit has a dot).
+    The largest blob always stays.
     Raises `EmptyImageError` if no pixel reaches ``threshold``.
     """
     mask = (ink > threshold).astype(np.uint8)
@@ -175,7 +181,12 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     outer = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[outer], connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = areas >= 0.01 * areas.sum()
+    keep = areas >= _SPECK_SHARE * areas.sum()
+    if count > 2:  # several blobs: dots as wide as the pen are a slip of it, not part of a digit
+        extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+        dot = (extent <= _DOT_EXTENT * stroke_width(mask[outer])) & (areas < _DOT_SHARE * areas.sum())
+        keep &= ~dot
+        keep[np.argmax(areas)] = True
     left, top = stats[1:, cv2.CC_STAT_LEFT][keep], stats[1:, cv2.CC_STAT_TOP][keep]
     right = left + stats[1:, cv2.CC_STAT_WIDTH][keep]
     bottom = top + stats[1:, cv2.CC_STAT_HEIGHT][keep]

@@ -115,6 +115,23 @@ def test_a_speck_of_dust_does_not_stretch_the_box():
     assert np.abs(digits.to_mnist(dusty) - digits.to_mnist(clean)).max() < 0.01
 
 
+def test_a_tap_of_the_pen_beside_the_digit_is_ignored():
+    clean = drawn_seven(scale=0.6, width=24)  # a 14-pixel pen
+    tapped = clean.copy()
+    cv2.circle(tapped, (250, 250), 7, 0, -1, cv2.LINE_AA)  # a dot as wide as the pen: 5% of the ink
+    assert np.abs(digits.to_mnist(tapped) - digits.to_mnist(clean)).max() < 0.01
+
+
+def test_a_separate_short_stroke_of_a_digit_is_kept():
+    # A 5 drawn in two strokes: the detached top bar is part of the digit, not a dot.
+    canvas = np.full((280, 280), 255, np.uint8)
+    cv2.polylines(canvas, [np.array([(110, 80), (100, 150), (150, 140), (175, 185), (150, 225), (100, 215)])],
+                  False, 0, 22, cv2.LINE_AA)
+    without_bar = canvas.copy()
+    cv2.line(canvas, (125, 50), (180, 50), 0, 22, cv2.LINE_AA)
+    assert np.abs(digits.to_mnist(canvas) - digits.to_mnist(without_bar)).max() > 0.5
+
+
 @pytest.mark.parametrize("fraction", [0.10, 0.95])
 def test_small_and_canvas_filling_digits(fraction):
     image = digits.to_mnist(drawn_seven(scale=fraction, width=max(3, int(20 * fraction))))
