@@ -7,8 +7,8 @@ then the shipped model with the temperature in its card):
 
 * real digits: MNIST's held-out test set, each upscaled to the pad's 280x280 and
   inverted to dark ink on white, as a person would have drawn it;
-* scribbles: 1-3 random smooth strokes drawn with the pad's own pen
-  (`digits.widget.render_strokes`), which are not digits at all.
+* scribbles: 1-3 random smooth strokes (`digits.drawn.scribbles`) drawn with the
+  width of the pad's own pen, which are not digits at all.
 
 For each candidate threshold it prints how many real digits would be flagged
 "unsure" (the cost: a student is told the pad is unsure about a good digit), how
@@ -26,20 +26,9 @@ import argparse
 import numpy as np
 
 import digits
-from digits.drawn import enlarged
+from digits.drawn import enlarged, scribbles
 from digits.recognize import shipped_recognizer
-from digits.widget import PAD_SIZE, render_strokes
-
-
-def scribble(rng: np.random.Generator) -> np.ndarray:
-    strokes = []
-    for _ in range(rng.integers(1, 4)):
-        n = int(rng.integers(4, 14))
-        start = rng.uniform(40, PAD_SIZE - 40, 2)
-        steps = rng.normal(0, 35, (n, 2)).cumsum(axis=0)
-        points = np.clip(start + steps, 10, PAD_SIZE - 10)
-        strokes.append([tuple(p) for p in points])
-    return render_strokes(strokes)
+from digits.widget import LINE_WIDTH, PAD_SIZE
 
 
 def top_probabilities(images) -> tuple[np.ndarray, np.ndarray]:
@@ -58,8 +47,7 @@ def main() -> None:
     x_test, y_test = x_test[: args.digits], y_test[: args.digits]
     predicted, confidence = top_probabilities(enlarged(x, PAD_SIZE) for x in x_test)
     correct = predicted == y_test
-    rng = np.random.default_rng(0)
-    _, scribble_confidence = top_probabilities(scribble(rng) for _ in range(args.scribbles))
+    _, scribble_confidence = top_probabilities(scribbles(args.scribbles, seed=0, size=PAD_SIZE, stroke=(LINE_WIDTH, LINE_WIDTH)))
 
     print(f"real digits: {len(y_test)}, accuracy {correct.mean():.2%}, wrong answers {int((~correct).sum())}")
     print(f"scribbles: {args.scribbles}, median top probability {np.median(scribble_confidence):.2f}")

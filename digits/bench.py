@@ -26,7 +26,7 @@ import numpy as np
 
 from .augment import cross_seven, flag_one, slash_zero
 from .data import load_mnist
-from .drawn import drawn_digits, enlarged, sketched_digits
+from .drawn import drawn_digits, enlarged, scribbles, sketched_digits
 from .model import SHIPPED_MODEL, load_model, read_card
 from .preprocess import to_mnist
 from .recognize import UNSURE_BELOW, Recognizer
@@ -66,15 +66,6 @@ def _accuracy(recognizer: Recognizer, images: np.ndarray, labels: np.ndarray) ->
         digits_.append(prediction.digit)
         confidence.append(prediction.probability)
     return float(np.mean(np.array(digits_) == labels)), np.array(confidence)
-
-
-def _scribbles(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Random scrawls that are not digits: tangles of 3-8 random pen moves."""
-    images = np.full((n, 280, 280), 255, np.uint8)
-    for image in images:
-        points = rng.uniform(40, 240, (rng.integers(3, 9), 2)).astype(np.int32)
-        cv2.polylines(image, [points], False, 0, int(rng.uniform(8, 24)), cv2.LINE_AA)
-    return images
 
 
 def _latency(recognizer: Recognizer, image: np.ndarray, repeats: int) -> tuple[float, float]:
@@ -121,6 +112,9 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     images, labels = sketched_digits(n, seed=seed + 2)
     accuracy, _ = _accuracy(recognizer, images, labels)
     rows.append((f"sketched stroke by stroke from templates, n={n}", f"{accuracy:.2%}"))
+    images, labels = sketched_digits(max(40, n // 5), seed=seed + 3, continental=True)
+    accuracy, _ = _accuracy(recognizer, images, labels)
+    rows.append((f"sketched in continental styles (slashed 0, long-flag 1, open 4, crossed 7; not the training generator), n={len(labels)}", f"{accuracy:.2%}"))
 
     for name, digit, style in (("crossed 7s", 7, cross_seven), ("flagged 1s", 1, flag_one), ("slashed 0s", 0, slash_zero)):
         chosen = np.flatnonzero(y_test == digit)[: max(10, n // 5)]
@@ -128,10 +122,10 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         accuracy, _ = _accuracy(recognizer, images, y_test[chosen])
         rows.append((f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", f"{accuracy:.2%}"))
 
-    scribbles = _scribbles(max(50, n // 5), rng)
-    flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scribbles])
+    scrawls = scribbles(max(50, n // 5), seed=seed + 4)
+    flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scrawls])
     real_flagged = np.mean(np.concatenate(drawn_confidence) < UNSURE_BELOW)
-    rows.append((f"scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scribbles)}", f"{flagged:.0%}"))
+    rows.append((f"scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scrawls)}", f"{flagged:.0%}"))
     rows.append(("drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
 
     canvas = np.zeros((280, 280, 4), np.uint8)

@@ -39,9 +39,17 @@ def test_drawn_digits_are_reproducible_per_seed(test_digits):
     assert not np.array_equal(first[0], other[0])
 
 
-@pytest.mark.parametrize("make", ["drawn", "sketched"])
+MAKERS = {
+    "drawn": lambda test_digits: drawn.drawn_digits(*test_digits, n=30, seed=1)[0],
+    "sketched": lambda _: drawn.sketched_digits(30, seed=1)[0],
+    "continental": lambda _: drawn.sketched_digits(30, seed=1, continental=True)[0],
+    "scribbles": lambda _: drawn.scribbles(30, seed=1),
+}
+
+
+@pytest.mark.parametrize("make", MAKERS)
 def test_every_drawing_is_dark_ink_on_light_paper(test_digits, make):
-    images, _ = drawn.drawn_digits(*test_digits, n=30, seed=1) if make == "drawn" else drawn.sketched_digits(30, seed=1)
+    images = MAKERS[make](test_digits)
     assert (border(images).min(axis=1) >= 200).all()      # the paper, all around, is light
     assert (images.reshape(30, -1).min(axis=1) <= 100).all()  # and there is dark ink on it
     ink_fraction = (images < 128).mean(axis=(1, 2))
@@ -72,6 +80,23 @@ def test_sketched_digits_cycle_through_every_label_and_are_reproducible():
     assert images.shape == (25, 280, 280) and images.dtype == np.uint8
     assert list(labels[:12]) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]
     assert np.array_equal(images, drawn.sketched_digits(25, seed=5)[0])
+
+
+def test_continental_sketches_cycle_through_their_four_styles():
+    images, labels = drawn.sketched_digits(10, seed=5, continental=True)
+    assert list(labels) == [0, 1, 4, 7, 0, 1, 4, 7, 0, 1]
+    plain, _ = drawn.sketched_digits(1, seed=5)
+    # Same seed, same size, pen and jitter: the slashed 0 is the plain 0 with a stroke across it.
+    assert (images[0] < 128).sum() > 1.15 * (plain[0] < 128).sum()
+
+
+def test_scribbles_are_reproducible_and_differ_from_each_other():
+    first = drawn.scribbles(8, seed=3)
+    assert first.shape == (8, 280, 280) and first.dtype == np.uint8
+    assert np.array_equal(first, drawn.scribbles(8, seed=3))
+    assert not np.array_equal(first[0], first[1])
+    with pytest.raises(ValueError, match="n must be"):
+        drawn.scribbles(0)
 
 
 def test_drawings_are_readable_by_the_shipped_model_after_preprocessing(test_digits):
