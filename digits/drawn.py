@@ -236,8 +236,17 @@ def _jittered(strokes, rng: np.random.Generator):
         points = np.asarray(stroke, dtype=np.float64) - 0.5
         points = points + rng.normal(0, 0.015, points.shape)
         points[:, 0] = points[:, 0] * stretch - slant * points[:, 1]
-        out.append(_smoothed(points @ rotate.T))
+        out.append(_smoothed(_densified(points @ rotate.T)))
     return out
+
+
+def _densified(points: np.ndarray, step: float = 0.05) -> np.ndarray:
+    """Extra points along long segments, so smoothing rounds a corner only near its tip, as a hand does."""
+    dense = [points[:1]]
+    for start, end in zip(points[:-1], points[1:]):
+        pieces = max(1, int(np.ceil(np.linalg.norm(end - start) / step)))
+        dense.append(start + (end - start) * (np.arange(1, pieces + 1)[:, None] / pieces))
+    return np.vstack(dense)
 
 
 def _smoothed(points: np.ndarray, rounds: int = 3) -> np.ndarray:
