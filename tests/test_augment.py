@@ -50,3 +50,11 @@ def test_handwriting_variants_only_make_sevens_ones_and_zeros(mnist):
     assert set(np.unique(labels)) == {0, 1, 7}
     expected = sum(int(0.2 * (y_train[:2000] == d).sum()) for d in (0, 1, 7))
     assert len(labels) == expected
+
+
+def test_handwriting_variants_take_a_share_per_digit(mnist):
+    (x_train, y_train), _ = mnist
+    _, labels = handwriting_variants(x_train[:2000], y_train[:2000], fraction={0: 0.0, 1: 0.5, 7: 0.1}, seed=0)
+    assert (labels == 0).sum() == 0
+    assert (labels == 1).sum() == int(0.5 * (y_train[:2000] == 1).sum())
+    assert (labels == 7).sum() == int(0.1 * (y_train[:2000] == 7).sum())
