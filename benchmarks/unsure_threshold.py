@@ -16,7 +16,10 @@ many of the wrong answers on real digits would be flagged, how accurate the
 flagged and unflagged answers are, and how many scribbles would be flagged.
 The rule used: the threshold is the highest probability (in steps of 0.01) below
 which the pad's answers on real digits are more often wrong than right. "Unsure"
-then means what it says: below it, the answer is a coin toss or worse.
+then means what it says: below it, the answer is a coin toss or worse. When no
+threshold of 0.50 or more has that property (a well-calibrated model is rarely
+below 50% on a real digit), it is the highest one that flags at most 0.5% of real
+digits: the pad doubts at most one good digit in 200.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ import digits
 from digits.drawn import enlarged, scribbles
 from digits.recognize import shipped_recognizer
 from digits.widget import LINE_WIDTH, PAD_SIZE
+
+MAX_REAL_FLAGGED = 0.005
+"""At most this share of real digits may be called unsure (the fallback rule)."""
 
 
 def top_probabilities(images) -> tuple[np.ndarray, np.ndarray]:
@@ -63,14 +69,16 @@ def main() -> None:
     candidates = np.round(np.arange(0.50, 1.0, 0.01), 2)
     coin_toss = [t for t in candidates if (confidence < t).any() and correct[confidence < t].mean() < 0.5]
     if coin_toss:
-        best = max(coin_toss)
-        flagged = confidence < best
-        print()
-        print(
-            f"recommended UNSURE_BELOW = {best:.2f}: flags {flagged.mean():.2%} of real digits, "
-            f"{flagged[~correct].mean():.0%} of the wrong answers and {(scribble_confidence < best).mean():.0%} of the scribbles"
-        )
-
+        best, rule = max(coin_toss), "below it the answers on real digits are more often wrong than right"
+    else:  # a well-calibrated model is rarely that unsure about a real digit: cap the cost instead
+        best = max(t for t in candidates if (confidence < t).mean() <= MAX_REAL_FLAGGED)
+        rule = f"no threshold has mostly wrong answers below it; the highest flagging at most {MAX_REAL_FLAGGED:.1%} of real digits"
+    flagged = confidence < best
+    print()
+    print(
+        f"recommended UNSURE_BELOW = {best:.2f} ({rule}): flags {flagged.mean():.2%} of real digits, "
+        f"{flagged[~correct].mean():.0%} of the wrong answers and {(scribble_confidence < best).mean():.0%} of the scribbles"
+    )
 
 if __name__ == "__main__":
     main()
