@@ -80,5 +80,6 @@ def main() -> None:
         f"{flagged[~correct].mean():.0%} of the wrong answers and {(scribble_confidence < best).mean():.0%} of the scribbles"
     )
 
+
 if __name__ == "__main__":
     main()

@@ -221,7 +221,7 @@ def scribbles(n: int, seed: int = 0, size: int = CANVAS_SIZE, stroke: tuple[floa
         for _ in range(rng.integers(1, 4)):
             steps = rng.normal(0, size / 8, (int(rng.integers(4, 14)), 2)).cumsum(axis=0)
             points = _smoothed(np.clip(rng.uniform(margin, size - margin, 2) + steps, width, size - width))
-            cv2.polylines(image, [np.rint(points * 16).astype(np.int32)], False, 0, width, cv2.LINE_AA, shift=4)
+            _draw_line(image, points, width, ink=0)
     return images
 
 
@@ -267,9 +267,17 @@ def _polylines(strokes, height: float, width: float) -> np.ndarray:
     margin = int(width) + 4
     shape = (int((high[1] - low[1]) * factor) + 2 * margin, int((high[0] - low[0]) * factor) + 2 * margin)
     field = np.zeros(shape, dtype=np.uint8)
-    shift = 4  # cv2 draws with sub-pixel precision given fixed-point coordinates
     for stroke in strokes:
-        pixels = ((stroke - low) * factor + margin) * (1 << shift)
-        cv2.polylines(field, [np.rint(pixels).astype(np.int32)], isClosed=False, color=255,
-                      thickness=max(1, int(round(width))), lineType=cv2.LINE_AA, shift=shift)
+        _draw_line(field, (stroke - low) * factor + margin, width, ink=255)
     return field.astype(np.float32) / 255.0
+
+
+_SUBPIXEL = 4
+"""OpenCV draws at sub-pixel precision from fixed-point coordinates with this many fractional bits."""
+
+
+def _draw_line(field: np.ndarray, points: np.ndarray, width: float, ink: int) -> None:
+    """Draw an anti-aliased polyline through (x, y) pixel ``points`` onto ``field``, in place."""
+    fixed = np.rint(np.asarray(points) * (1 << _SUBPIXEL)).astype(np.int32)
+    cv2.polylines(field, [fixed], isClosed=False, color=ink, thickness=max(1, int(round(width))),
+                  lineType=cv2.LINE_AA, shift=_SUBPIXEL)
