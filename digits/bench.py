@@ -7,9 +7,9 @@
 Every drawing goes through `digits.recognize`-style recognition one image at a
 time, exactly as the drawing pad calls it. The drawn sets are made from MNIST
 *test* digits (never seen in training) rendered as canvas drawings with
-`digits.drawn`, under one variation at a time, plus digits sketched stroke by
-stroke, handwriting styles MNIST lacks, and random scribbles that are not
-digits at all.
+`digits.drawn`, under one variation at a time, plus the same digits as
+low-resolution scans, digits sketched stroke by stroke, handwriting styles
+MNIST lacks, and random scribbles that are not digits at all.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 
 from .augment import cross_seven, flag_one, slash_zero
 from .data import load_mnist
-from .drawn import drawn_digits, enlarged, scribbles, sketched_digits
+from .drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits
 from .model import SHIPPED_MODEL, load_model, read_card
 from .preprocess import to_mnist
 from .recognize import UNSURE_BELOW, Recognizer
@@ -108,6 +108,10 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         accuracy, confidence = _accuracy(recognizer, images, labels)
         drawn_confidence.append(confidence)
         rows.append((f"drawn: {name}, n={n}", f"{accuracy:.2%}"))
+
+    images, labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
+    accuracy, _ = _accuracy(recognizer, images, labels)
+    rows.append((f"scanned: stored at 16x16 or 32x32 (grey or binarised), enlarged onto grey noisy paper, n={n}", f"{accuracy:.2%}"))
 
     images, labels = sketched_digits(n, seed=seed + 2)
     accuracy, _ = _accuracy(recognizer, images, labels)

@@ -3,16 +3,18 @@
 The course has no collection of real drawings, so it makes some. A drawing on the
 pad differs from an MNIST image in every way the preprocessing has to undo: it is
 big (280x280), dark ink on light paper, drawn with a pen of any width, at any size
-and anywhere on the canvas. Two sources are offered:
+and anywhere on the canvas. Three sources are offered:
 
 - `drawn_digits` re-renders real handwriting (MNIST digits) that way: upscaled to
   a crisp pen stroke, thickened or thinned to a random pen width, scaled and
   placed at random on a light canvas;
 - `sketched_digits` draws digits stroke by stroke with ``cv2.polylines`` from
-  simple templates, randomly slanted and stretched, as a mouse would.
+  simple templates, randomly slanted and stretched, as a mouse would;
+- `scanned_digits` makes them look like scans from other digit collections:
+  stored at low resolution (grey or black-and-white), enlarged, on grey paper.
 
-Both return ``(images, labels)``: uint8 arrays of shape (n, size, size), dark
-ink (near 0) on light paper (near 255), and int64 labels 0-9. Both are seeded and
+All three return ``(images, labels)``: uint8 arrays of shape (n, size, size), dark
+ink (near 0) on light paper (near 255; greyer for scans), and int64 labels 0-9. All are seeded and
 reproducible: the same arguments always give the same drawings.
 """
 
@@ -57,14 +59,7 @@ def drawn_digits(
     Returns ``(images, labels)``: (n, size, size) uint8, dark ink on light paper,
     and the (n,) int64 labels of the digits drawn.
     """
-    x = np.asarray(x)
-    y = np.asarray(y)
-    if x.ndim != 3 or len(x) != len(y):
-        raise ValueError(f"expected images (N, H, W) and N labels, got shapes {x.shape} and {y.shape}")
-    if not 0 < n <= len(x):
-        raise ValueError(f"n must be between 1 and {len(x)}, got {n}")
-    rng = np.random.default_rng(seed)
-    chosen = rng.choice(len(x), size=n, replace=False)
+    x, y, rng, chosen = _sample(x, y, n, seed)
     images = np.empty((n, size, size), dtype=np.uint8)
     for i, index in enumerate(chosen):
         ink = _pen_stroke(x[index], height=rng.uniform(*scale) * size, width=rng.uniform(*stroke), size=size)
@@ -78,6 +73,68 @@ def enlarged(mnist_image: np.ndarray, size: int = CANVAS_SIZE) -> np.ndarray:
     The easiest "drawing" there is: the digit keeps MNIST's size, place and strokes.
     """
     return (PAPER - cv2.resize(mnist_image, (size, size), interpolation=cv2.INTER_LINEAR)).astype(np.uint8)
+
+
+def scanned_digits(
+    x: np.ndarray,
+    y: np.ndarray,
+    n: int,
+    seed: int = 0,
+    size: int = CANVAS_SIZE,
+    scale: tuple[float, float] = (0.4, 0.95),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Render ``n`` MNIST digits as scans from other collections would arrive.
+
+    Digit collections are often stored small: 16x16 or 32x32 pixels, grey or
+    binarised (USPS, Semeion, UCI's optdigits). Each digit is shrunk to such a
+    resolution (aspect ratio kept), binarised half of the time, blown up again
+    to a height of ``scale`` (fractions of the canvas side) with blocky or
+    smooth interpolation, and printed on grey, slightly noisy and blurred paper.
+
+    Returns ``(images, labels)``: (n, size, size) uint8, dark ink on lighter
+    paper, and the (n,) int64 labels; seeded like `drawn_digits`.
+    """
+    x, y, rng, chosen = _sample(x, y, n, seed)
+    images = np.empty((n, size, size), dtype=np.uint8)
+    for i, index in enumerate(chosen):
+        crop = _ink_crop(x[index])
+        resolution = int(rng.choice((16, 32)))
+        factor = resolution / max(crop.shape)
+        small = cv2.resize(crop, (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor))),
+                           interpolation=cv2.INTER_AREA)
+        if rng.random() < 0.5:
+            small = (small > 0.4).astype(np.float32)
+        factor = min(rng.uniform(*scale) * size / small.shape[0], (size - 8) / small.shape[1], (size - 8) / small.shape[0])
+        interpolation = cv2.INTER_NEAREST if rng.random() < 0.5 else cv2.INTER_LINEAR
+        ink = cv2.resize(small, (max(1, round(small.shape[1] * factor)), max(1, round(small.shape[0] * factor))),
+                         interpolation=interpolation)
+        field = np.zeros((size, size), dtype=np.float32)
+        top = int(rng.integers(4, size - ink.shape[0] - 3))
+        left = int(rng.integers(4, size - ink.shape[1] - 3))
+        field[top : top + ink.shape[0], left : left + ink.shape[1]] = np.clip(ink, 0, 1)
+        field = cv2.GaussianBlur(field, (0, 0), rng.uniform(0.5, 2.0))  # the scanner's optics
+        paper, tone = rng.uniform(170, 245), rng.uniform(*_INK)
+        scan = paper + (tone - paper) * field + rng.normal(0, rng.uniform(0, 10), field.shape)
+        images[i] = np.clip(np.rint(scan), 0, 255).astype(np.uint8)
+    return images, y[chosen].astype(np.int64)
+
+
+def _sample(x, y, n: int, seed: int):
+    """Check images and labels; return them as arrays, a seeded generator and ``n`` distinct indices."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 3 or len(x) != len(y):
+        raise ValueError(f"expected images (N, H, W) and N labels, got shapes {x.shape} and {y.shape}")
+    if not 0 < n <= len(x):
+        raise ValueError(f"n must be between 1 and {len(x)}, got {n}")
+    rng = np.random.default_rng(seed)
+    return x, y, rng, rng.choice(len(x), size=n, replace=False)
+
+
+def _ink_crop(mnist_image: np.ndarray) -> np.ndarray:
+    """The bounding box of an MNIST digit's ink, as float32 in [0, 1]."""
+    mask = mnist_image > 0
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return mnist_image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
 
 
 def sketched_digits(
@@ -117,9 +174,7 @@ def sketched_digits(
 
 def _pen_stroke(mnist_image: np.ndarray, height: float, width: float, size: int) -> np.ndarray:
     """One MNIST digit as a crisp pen drawing ``height`` pixels tall: ink mask, float32 0/1."""
-    mask = mnist_image > 0
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    crop = mnist_image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+    crop = _ink_crop(mnist_image)
     factor = height / crop.shape[0]
     # Keep the digit on the canvas whatever its shape (wide digits shrink to fit).
     factor = min(factor, 0.9 * size / crop.shape[1])

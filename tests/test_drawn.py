@@ -108,7 +108,18 @@ def test_drawings_are_readable_by_the_shipped_model_after_preprocessing(test_dig
         assert (predicted == truth).mean() >= 0.85
 
 
+def test_scanned_digits_look_like_enlarged_low_resolution_scans(test_digits):
+    images, labels = drawn.scanned_digits(*test_digits, n=40, seed=2)
+    assert images.shape == (40, 280, 280) and images.dtype == np.uint8 and labels.dtype == np.int64
+    assert np.array_equal(images, drawn.scanned_digits(*test_digits, n=40, seed=2)[0])
+    paper = np.median(border(images), axis=1)
+    assert ((paper >= 160) & (paper <= 250)).all() and paper.max() - paper.min() > 30  # grey paper, of many tones
+    assert (images.reshape(40, -1).min(axis=1) < paper - 100).all()  # with much darker ink on it
+    assert np.mean(border(images).std(axis=1) > 2) > 0.5  # and the grain of a scanner on most of them
+
+
+@pytest.mark.parametrize("make", [drawn.drawn_digits, drawn.scanned_digits])
 @pytest.mark.parametrize("n", [0, 501])
-def test_drawn_digits_rejects_an_impossible_count(test_digits, n):
+def test_digit_renderers_reject_an_impossible_count(test_digits, make, n):
     with pytest.raises(ValueError, match="n must be"):
-        drawn.drawn_digits(*test_digits, n=n)
+        make(*test_digits, n=n)

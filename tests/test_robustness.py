@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import digits
-from digits.drawn import drawn_digits, sketched_digits
+from digits.drawn import drawn_digits, scanned_digits, sketched_digits
 
 # (scale range as a fraction of the canvas, pen width range in pixels)
 VARIATIONS = {
@@ -29,6 +29,13 @@ def test_drawn_digits_are_recognised(mnist, variation):
     images, labels = drawn_digits(x_test, y_test, 300, seed=11, scale=scale, stroke=stroke)
     accuracy = np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
     assert accuracy >= 0.97, f"{variation}: {accuracy:.1%}"
+
+
+def test_digits_scanned_from_low_resolution_collections_are_recognised(mnist):
+    (_, _), (x_test, y_test) = mnist
+    images, labels = scanned_digits(x_test, y_test, 300, seed=11)
+    accuracy = np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
+    assert accuracy >= 0.97, f"{accuracy:.1%}"
 
 
 def test_sketched_digits_are_recognised():
