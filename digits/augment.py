@@ -111,8 +111,8 @@ def flag_one(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     top = rows[0]
     top_cols = np.flatnonzero(mask[top : top + max(1, width)].any(axis=0))
     x0, y0 = top_cols.mean(), top + width / 2
-    length = rng.uniform(0.25, 0.65) * height  # up to the long flag of German and Russian 1s
-    angle = np.deg2rad(rng.uniform(25, 60))  # below the horizontal, pointing left
+    length = rng.uniform(0.25, 0.75) * height  # up to the long flag of German and Russian 1s
+    angle = np.deg2rad(rng.uniform(22, 60))  # below the horizontal, pointing left
     end = (int(x0 - length * np.cos(angle)), int(y0 + length * np.sin(angle)))
     cv2.line(big, (int(x0), int(y0)), end, 1.0, width, cv2.LINE_AA)
     if rng.random() < 0.25:  # a foot under the stem
