@@ -99,15 +99,12 @@ def scanned_digits(
     for i, index in enumerate(chosen):
         crop = _ink_crop(x[index])
         resolution = int(rng.choice((16, 32)))
-        factor = resolution / max(crop.shape)
-        small = cv2.resize(crop, (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor))),
-                           interpolation=cv2.INTER_AREA)
+        small = _rescaled(crop, resolution / max(crop.shape), cv2.INTER_AREA)
         if rng.random() < 0.5:
             small = (small > 0.4).astype(np.float32)
         factor = min(rng.uniform(*scale) * size / small.shape[0], (size - 8) / small.shape[1], (size - 8) / small.shape[0])
         interpolation = cv2.INTER_NEAREST if rng.random() < 0.5 else cv2.INTER_LINEAR
-        ink = cv2.resize(small, (max(1, round(small.shape[1] * factor)), max(1, round(small.shape[0] * factor))),
-                         interpolation=interpolation)
+        ink = _rescaled(small, factor, interpolation)
         field = np.zeros((size, size), dtype=np.float32)
         top = int(rng.integers(4, size - ink.shape[0] - 3))
         left = int(rng.integers(4, size - ink.shape[1] - 3))
@@ -128,6 +125,12 @@ def _sample(x, y, n: int, seed: int):
         raise ValueError(f"n must be between 1 and {len(x)}, got {n}")
     rng = np.random.default_rng(seed)
     return x, y, rng, rng.choice(len(x), size=n, replace=False)
+
+
+def _rescaled(image: np.ndarray, factor: float, interpolation: int) -> np.ndarray:
+    """``image`` resized by ``factor`` (at least 1 pixel each way) with the given OpenCV interpolation."""
+    size = (max(1, round(image.shape[1] * factor)), max(1, round(image.shape[0] * factor)))  # cv2 wants (w, h)
+    return cv2.resize(image, size, interpolation=interpolation)
 
 
 def _ink_crop(mnist_image: np.ndarray) -> np.ndarray:
@@ -178,8 +181,7 @@ def _pen_stroke(mnist_image: np.ndarray, height: float, width: float, size: int)
     factor = height / crop.shape[0]
     # Keep the digit on the canvas whatever its shape (wide digits shrink to fit).
     factor = min(factor, 0.9 * size / crop.shape[1])
-    new_size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
-    big = cv2.resize(crop, new_size, interpolation=cv2.INTER_CUBIC)
+    big = _rescaled(crop, factor, cv2.INTER_CUBIC)
     pen = (big > 0.5).astype(np.uint8)
     pad = int(width) + 2  # room for the stroke to grow
     pen = np.pad(pen, pad)

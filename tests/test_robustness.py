@@ -12,6 +12,11 @@ import pytest
 import digits
 from digits.drawn import drawn_digits, scanned_digits, sketched_digits
 
+def recognised_share(images, labels):
+    """The share of ``images`` that `digits.recognize`, called on each one, reads as its label."""
+    return np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
+
+
 # (scale range as a fraction of the canvas, pen width range in pixels)
 VARIATIONS = {
     "typical": ((0.45, 0.8), (10.0, 24.0)),
@@ -27,20 +32,20 @@ def test_drawn_digits_are_recognised(mnist, variation):
     (_, _), (x_test, y_test) = mnist
     scale, stroke = VARIATIONS[variation]
     images, labels = drawn_digits(x_test, y_test, 300, seed=11, scale=scale, stroke=stroke)
-    accuracy = np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
+    accuracy = recognised_share(images, labels)
     assert accuracy >= 0.97, f"{variation}: {accuracy:.1%}"
 
 
 def test_digits_scanned_from_low_resolution_collections_are_recognised(mnist):
     (_, _), (x_test, y_test) = mnist
     images, labels = scanned_digits(x_test, y_test, 300, seed=11)
-    accuracy = np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
+    accuracy = recognised_share(images, labels)
     assert accuracy >= 0.97, f"{accuracy:.1%}"
 
 
 def test_sketched_digits_are_recognised():
     images, labels = sketched_digits(200, seed=11)
-    accuracy = np.mean([digits.recognize(image).digit == label for image, label in zip(images, labels)])
+    accuracy = recognised_share(images, labels)
     assert accuracy >= 0.97, f"{accuracy:.1%}"
 
 
