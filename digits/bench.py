@@ -3,6 +3,7 @@
     python -m digits.bench                       # the shipped model, prints a table
     python -m digits.bench --write BENCHMARKS.md # ...and keeps the table there
     python -m digits.bench --model other.keras --n 300
+    python -m digits.bench --seed 100            # other drawings of the same kinds
 
 Every drawing goes through `digits.recognize`-style recognition one image at a
 time, exactly as the drawing pad calls it. The drawn sets are made from MNIST
@@ -170,13 +171,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m digits.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--model", help="a .keras model (default: the shipped one)")
     parser.add_argument("--n", type=int, default=1000, help="drawings per row (default 1000)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="which drawings: other seeds pick other digits, pens and places (default 0)")
     parser.add_argument("--write", help="also write the table, with the machine, into this Markdown file")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    rows = run(args.model, args.n)
+    rows = run(args.model, args.n, args.seed)
     text = (
         f"Measured {datetime.date.today().isoformat()} on {machine()}, "
-        f"model `{Path(args.model or SHIPPED_MODEL).name}`; the run took {time.perf_counter() - started:.0f} s.\n\n"
+        f"model `{Path(args.model or SHIPPED_MODEL).name}`, drawings of seed {args.seed}; "
+        f"the run took {time.perf_counter() - started:.0f} s.\n\n"
         + table(rows)
     )
     print(text)
@@ -194,7 +198,7 @@ def _write_section(path: Path, text: str) -> None:
     if _BEGIN in old and _END in old:
         new = old[: old.index(_BEGIN)] + block + old[old.index(_END) + len(_END) :]
     else:
-        new = (old + "\n\n" if old else "") + block + "\n"
+        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block + "\n"
     path.write_text(new, encoding="utf-8")
 
 

@@ -1,0 +1,39 @@
+"""The benchmark runs end to end and keeps its table in a Markdown file (a small run: 10 drawings a row)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from digits import bench
+
+pytestmark = pytest.mark.usefixtures("mnist")
+
+
+def test_bench_measures_the_shipped_model_and_rewrites_only_its_own_section(tmp_path, capsys):
+    page = tmp_path / "BENCHMARKS.md"
+    page.write_text("# Before\n\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\n\nAfter.\n", encoding="utf-8")
+
+    bench.main(["--n", "10", "--seed", "3", "--write", str(page)])
+
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("# Before\n\n<!-- bench:begin -->\n") and text.endswith("<!-- bench:end -->\n\nAfter.\n")
+    assert "old table" not in text
+    assert "model `digits_cnn.keras`, drawings of seed 3" in text
+    assert text.count("<!-- bench:begin -->") == 1
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", text, flags=re.MULTILINE))
+    raw = rows["MNIST test set, 10,000 images, network alone on the raw images"]
+    assert float(raw.rstrip("%")) >= 99.0, raw  # the shipped model, not the original network
+    for name in bench.VARIATIONS:
+        assert float(rows[f"drawn: {name}, n=10"].rstrip("%")) >= 70.0
+    median = rows["recognize one 280x280 RGBA canvas: median"]
+    assert median.endswith(" ms") and float(median.split()[0]) > 0
+    assert capsys.readouterr().out.startswith("Measured ")
+
+
+def test_bench_appends_a_section_to_a_page_without_one(tmp_path):
+    page = tmp_path / "notes.md"
+    page.write_text("Notes.\n", encoding="utf-8")
+    bench._write_section(page, "the table")
+    assert page.read_text(encoding="utf-8") == "Notes.\n\n<!-- bench:begin -->\nthe table\n<!-- bench:end -->\n"
