@@ -51,7 +51,7 @@ RECIPES = {
     ),
     "robust": Recipe(
         build=build_robust_cnn,
-        epochs=30,
+        epochs=34,
         batch_size=128,
         validation_split=0.1,
         augment=True,

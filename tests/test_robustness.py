@@ -50,9 +50,9 @@ def test_sketched_digits_are_recognised():
 
 
 # The long-flag 1 without a crossed 7 beside it is genuinely close to a 7 (which is why
-# continental writers cross their 7s): the shipped model reads 78-89% of them as 1 (the one
-# before it, trained with shorter and steeper flags: about 70%).
-CONTINENTAL_AT_LEAST = {0: 0.95, 1: 0.72, 4: 0.95, 7: 0.95}
+# continental writers cross their 7s): the shipped model reads 88-95% of them as 1 (the one
+# before it, with flags on fewer of its training 1s: 78-89%).
+CONTINENTAL_AT_LEAST = {0: 0.95, 1: 0.82, 4: 0.95, 7: 0.95}
 
 
 @pytest.mark.parametrize("digit", CONTINENTAL_AT_LEAST)
