@@ -30,8 +30,7 @@ the highest threshold below which the answers on real digits are more often
 wrong than right; where there is none (as for this model, whose few doubtful
 answers are mostly right), the highest that doubts at most 0.5% of real digits.
 It flags 0.47% of real digits, half of the wrong answers and 42% of random
-scribbles (BENCHMARKS.md). Rerun it whenever the shipped model
-changes.
+scribbles (BENCHMARKS.md). Rerun it whenever the shipped model changes.
 """
 
 
