@@ -55,6 +55,18 @@ Point = tuple[float, float]
 
 _PROMPT = "Draw a digit, then press <b>Recognize</b>."
 _EMPTY = "Draw a digit first: the pad is empty."
+_DOT = "That is only a dot. Draw a whole digit, large, across most of the pad."
+
+
+def is_dot(strokes: Iterable[Sequence[Point]], width: float = LINE_WIDTH) -> bool:
+    """Whether strokes drawn with a pen ``width`` wide make only a dot, not a digit.
+
+    True when every point lies within one pen width of the others both ways (the
+    ink is at most two pen widths across): a click, a tap or a tiny wiggle, which
+    the network would otherwise read, confidently, as a 0.
+    """
+    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64).reshape(-1, 2)
+    return points.size > 0 and bool(np.ptp(points, axis=0).max() <= width)
 
 
 def render_strokes(strokes: Iterable[Sequence[Point]], size: int = PAD_SIZE, width: float = LINE_WIDTH) -> np.ndarray:
@@ -178,8 +190,10 @@ class DrawingPad(widgets.HBox):
 
     def image(self) -> np.ndarray:
         """The drawing as a (size, size) uint8 grey image, black ink on white."""
-        strokes = self._strokes + ([self._current] if self._current else [])
-        return render_strokes(strokes, self.size, self.line_width)
+        return render_strokes(self._all_strokes(), self.size, self.line_width)
+
+    def _all_strokes(self) -> list[list[Point]]:
+        return self._strokes + ([self._current] if self._current else [])
 
     def add_stroke(self, points: Iterable[Point]) -> None:
         """Draw one stroke through ``points`` (canvas pixels), as if drawn by hand."""
@@ -196,9 +210,13 @@ class DrawingPad(widgets.HBox):
     def recognize(self) -> digits.Prediction | None:
         """Recognise the drawing and show the result.
 
-        Returns the `digits.Prediction`, or ``None`` when the pad is empty or
-        recognition failed (the pad then says so instead of the digit).
+        Returns the `digits.Prediction`, or ``None`` when the pad is empty, holds
+        only a dot, or recognition failed (the pad then says so instead of the digit).
         """
+        if is_dot(self._all_strokes(), self.line_width):
+            self.prediction = None
+            self._show_message(_DOT, css_class="digits-dot")
+            return None
         try:
             prediction = digits.recognize(self.image())
         except digits.EmptyImageError:

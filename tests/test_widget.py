@@ -17,7 +17,7 @@ import pytest
 
 import digits
 from digits.recognize import UNSURE_BELOW
-from digits.widget import LINE_WIDTH, PAD_SIZE, render_strokes
+from digits.widget import LINE_WIDTH, PAD_SIZE, is_dot, render_strokes
 from drawn_digits import DRAWN_DIGITS
 
 DASH = "\N{EM DASH}"
@@ -193,6 +193,33 @@ def test_recognize_on_an_empty_pad_asks_for_a_drawing(pad):
     assert pad.prediction is None
     assert "draw a digit first" in result_text(pad).lower()
     assert not re.match(r"\d", result_text(pad))
+
+
+@pytest.mark.parametrize(
+    "stroke",
+    [[(140, 140)], [(140, 140), (142, 141)], [(100, 100), (110, 104), (104, 112)]],
+    ids=["click", "wiggle", "scrap"],
+)
+def test_a_dot_asks_for_a_whole_digit_and_keeps_it(pad, stroke):
+    draw_with_mouse(pad, [stroke])
+    pad.recognize_button.click()
+    assert pad.prediction is None
+    assert "only a dot" in result_text(pad) and not re.match(r"\d", result_text(pad))
+    assert pad.details.layout.visibility == "hidden"
+    assert pad.strokes == (tuple(stroke),)  # nothing drawn is lost
+
+
+def test_a_short_one_is_not_a_dot(pad):
+    draw_with_mouse(pad, [[(140, 110), (140, 170)]])  # 60 pixels of movement: 80 pixels of ink
+    pad.recognize_button.click()
+    assert pad.prediction is not None and pad.prediction.digit == 1
+
+
+def test_is_dot_measures_the_spread_of_all_points():
+    assert not is_dot([])
+    assert is_dot([[(10, 10)], [(10 + LINE_WIDTH, 10)]])  # two taps side by side
+    assert not is_dot([[(10, 10)], [(11 + LINE_WIDTH, 10)]])
+    assert not is_dot([[(10, 10), (10, 10 + 3 * LINE_WIDTH)]])
 
 
 def test_clear_resets_strokes_result_and_canvas(pad, canvas_commands):
