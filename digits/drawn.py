@@ -82,13 +82,15 @@ def scanned_digits(
     seed: int = 0,
     size: int = CANVAS_SIZE,
     scale: tuple[float, float] = (0.4, 0.95),
+    stretched: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Render ``n`` MNIST digits as scans from other collections would arrive.
 
     Digit collections are often stored small: 16x16 or 32x32 pixels, grey or
     binarised (USPS, Semeion, UCI's optdigits). Each digit is shrunk to such a
-    resolution (aspect ratio kept), binarised half of the time, blown up again
-    to a height of ``scale`` (fractions of the canvas side) with blocky or
+    resolution (aspect ratio kept; with ``stretched``, stretched to fill the
+    square, as Semeion stores its digits), binarised half of the time, blown up
+    again to a height of ``scale`` (fractions of the canvas side) with blocky or
     smooth interpolation, and printed on grey, slightly noisy and blurred paper.
 
     Returns ``(images, labels)``: (n, size, size) uint8, dark ink on lighter
@@ -99,7 +101,10 @@ def scanned_digits(
     for i, index in enumerate(chosen):
         crop = _ink_crop(x[index])
         resolution = int(rng.choice((16, 32)))
-        small = _rescaled(crop, resolution / max(crop.shape), cv2.INTER_AREA)
+        if stretched:
+            small = cv2.resize(crop, (resolution, resolution), interpolation=cv2.INTER_AREA)
+        else:
+            small = _rescaled(crop, resolution / max(crop.shape), cv2.INTER_AREA)
         if rng.random() < 0.5:
             small = (small > 0.4).astype(np.float32)
         factor = min(rng.uniform(*scale) * size / small.shape[0], (size - 8) / small.shape[1], (size - 8) / small.shape[0])

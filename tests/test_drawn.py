@@ -118,6 +118,21 @@ def test_scanned_digits_look_like_enlarged_low_resolution_scans(test_digits):
     assert np.mean(border(images).std(axis=1) > 2) > 0.5  # and the grain of a scanner on most of them
 
 
+def test_stretched_scans_fill_a_square_like_semeion(test_digits):
+    def ink_box_aspect(image):
+        paper = np.median(border(image[None]))
+        rows, cols = np.nonzero(image < (paper + image.min()) / 2)  # darker than half-way to the ink
+        return np.ptp(cols) / np.ptp(rows)
+
+    kept, _ = drawn.scanned_digits(*test_digits, n=60, seed=4)
+    stretched, labels = drawn.scanned_digits(*test_digits, n=60, seed=4, stretched=True)
+    ones = labels == 1
+    assert ones.sum() >= 3
+    # A 1 keeps its narrow shape in an ordinary scan and becomes a square slab when stretched.
+    assert max(ink_box_aspect(image) for image in kept[ones]) < 0.4
+    assert all(0.7 < ink_box_aspect(image) < 1.4 for image in stretched)
+
+
 @pytest.mark.parametrize("make", [drawn.drawn_digits, drawn.scanned_digits])
 @pytest.mark.parametrize("n", [0, 501])
 def test_digit_renderers_reject_an_impossible_count(test_digits, make, n):
