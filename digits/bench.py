@@ -90,14 +90,19 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, str]] = []
 
+    def measure(name: str, images, labels) -> np.ndarray:
+        """Recognise ``images`` one at a time, add the accuracy as a row, return the top probabilities."""
+        accuracy, confidence = _accuracy(recognizer, images, labels)
+        rows.append((name, f"{accuracy:.2%}"))
+        return confidence
+
     mnist_accuracy = float((recognizer.predict_mnist(x_test / 255.0).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, network alone on the raw images", f"{mnist_accuracy:.2%}"))
     through = np.stack([to_mnist(image) for image in x_test])
     through_accuracy = float((recognizer.predict_mnist(through).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, through to_mnist as recognize does", f"{through_accuracy:.2%}"))
     pick = rng.choice(len(x_test), n, replace=False)
-    accuracy, _ = _accuracy(recognizer, [enlarged(x_test[i]) for i in pick], y_test[pick])
-    rows.append((f"MNIST test digits as 280x280 canvas drawings, n={n}, via recognize", f"{accuracy:.2%}"))
+    measure(f"MNIST test digits as 280x280 canvas drawings, n={n}, via recognize", [enlarged(x_test[i]) for i in pick], y_test[pick])
 
     drawn_confidence = []
     for name, variation in VARIATIONS.items():
@@ -106,29 +111,21 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         )
         if "shear" in variation or "rotate" in variation:
             images = _distort(images, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
-        accuracy, confidence = _accuracy(recognizer, images, labels)
-        drawn_confidence.append(confidence)
-        rows.append((f"drawn: {name}, n={n}", f"{accuracy:.2%}"))
+        drawn_confidence.append(measure(f"drawn: {name}, n={n}", images, labels))
 
-    images, labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
-    accuracy, _ = _accuracy(recognizer, images, labels)
-    rows.append((f"scanned: stored at 16x16 or 32x32 (grey or binarised), enlarged onto grey noisy paper, n={n}", f"{accuracy:.2%}"))
-    images, labels = scanned_digits(x_test, y_test, n, seed=seed + 6, stretched=True)
-    accuracy, _ = _accuracy(recognizer, images, labels)
-    rows.append((f"scanned as above, each digit stretched to fill its square (as Semeion stores them), n={n}", f"{accuracy:.2%}"))
+    measure(f"scanned: stored at 16x16 or 32x32 (grey or binarised), enlarged onto grey noisy paper, n={n}",
+            *scanned_digits(x_test, y_test, n, seed=seed + 5))
+    measure(f"scanned as above, each digit stretched to fill its square (as Semeion stores them), n={n}",
+            *scanned_digits(x_test, y_test, n, seed=seed + 6, stretched=True))
 
-    images, labels = sketched_digits(n, seed=seed + 2)
-    accuracy, _ = _accuracy(recognizer, images, labels)
-    rows.append((f"sketched stroke by stroke from templates, n={n}", f"{accuracy:.2%}"))
+    measure(f"sketched stroke by stroke from templates, n={n}", *sketched_digits(n, seed=seed + 2))
     images, labels = sketched_digits(max(40, n // 5), seed=seed + 3, continental=True)
-    accuracy, _ = _accuracy(recognizer, images, labels)
-    rows.append((f"sketched in continental styles (slashed 0, long-flag 1, open 4, crossed 7; not the training generator), n={len(labels)}", f"{accuracy:.2%}"))
+    measure(f"sketched in continental styles (slashed 0, long-flag 1, open 4, crossed 7; not the training generator), n={len(labels)}", images, labels)
 
     for name, digit, style in (("crossed 7s", 7, cross_seven), ("flagged 1s", 1, flag_one), ("slashed 0s", 0, slash_zero)):
         chosen = np.flatnonzero(y_test == digit)[: max(10, n // 5)]
         images = [enlarged(np.round(style(x_test[i], rng) * 255).astype(np.uint8)) for i in chosen]
-        accuracy, _ = _accuracy(recognizer, images, y_test[chosen])
-        rows.append((f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", f"{accuracy:.2%}"))
+        measure(f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", images, y_test[chosen])
 
     scrawls = scribbles(max(50, n // 5), seed=seed + 4)
     flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scrawls])
