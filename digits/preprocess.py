@@ -40,10 +40,10 @@ Measured on the training set with `scipy.ndimage.center_of_mass`:
 MNIST_STROKE_RANGE = (1.8, 3.6)
 """Stroke widths (pixels, at 28x28) between which MNIST digits mostly lie.
 
-Measured on the training set as 2 * ink area / contour length of the digit
-binarised at half intensity: 5th percentile 1.6, median 2.4, 95th 3.9.
-Strokes outside this range are brought to its nearest end; inside it they are
-left alone, so the natural variety of MNIST is kept.
+Measured with `stroke_width` on the 60,000 training digits: 5th percentile
+1.7, median 2.6, 95th 4.1; 7% of them are thinner than 1.8 and 11% thicker
+than 3.6. Strokes outside this range are brought to its nearest end; inside it
+they are left alone, so the natural variety of MNIST is kept.
 """
 
 _WORK_SCALE = 4
@@ -210,13 +210,24 @@ def _resize_to_fit(image: np.ndarray, box: int) -> np.ndarray:
 def stroke_width(ink: np.ndarray) -> float:
     """Estimate the stroke width of a drawing, in pixels.
 
-    For a stroke of width w and length L the ink area is about w * L and its
-    outline about 2 * L long, so w is about 2 * area / outline.
+    A stroke of width w and length L has an area of w * L and an outline
+    2 * (w + L) long; solving these two for w gives the width of any straight
+    bar exactly, however short and fat (the simpler 2 * area / outline reads a
+    bar three times as long as it is wide 25% too thin). Shapes rounder than a
+    square (a blot) count as a square of the same outline. Area and outline are
+    those of the outline traced through the edge pixels' centres, half a pixel
+    inside the ink all round, so the pixel lost that way is added back.
     """
     mask = (ink > 0.5).astype(np.uint8)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    outline = sum(cv2.arcLength(contour, True) for contour in contours)
-    return 2.0 * float(mask.sum()) / outline if outline > 0 else 0.0
+    if not contours:
+        return 0.0
+    half_outline = sum(cv2.arcLength(contour, True) for contour in contours) / 2  # w + L
+    # Holes run the other way round than the outer outlines: their signed areas subtract.
+    area = abs(sum(cv2.contourArea(contour, oriented=True) for contour in contours))
+    # w and L are the roots of t^2 - (w + L) t + w L = 0; the stroke is the smaller one.
+    spread = half_outline * half_outline - 4.0 * area  # (L - w)^2
+    return float(half_outline - np.sqrt(max(spread, 0.0))) / 2.0 + 1.0
 
 
 def normalize_stroke(cropped: np.ndarray, stroke_range: tuple[float, float] = MNIST_STROKE_RANGE) -> np.ndarray:
@@ -225,23 +236,47 @@ def normalize_stroke(cropped: np.ndarray, stroke_range: tuple[float, float] = MN
     ``stroke_range`` is in pixels of the final 28x28 image. A stroke thinner than
     its lower end is dilated, one thicker than its upper end eroded (never so
     far that a stroke vanishes); strokes already in range are untouched.
-    Returns the rescaled digit, float32 in [0, 1], longer side 80 pixels.
+    Returns the digit cropped to its ink, float32 in [0, 1], longer side about
+    80 pixels (`fit_in_box` then brings it to exactly 20, as MNIST did).
     """
-    work = _resize_to_fit(cropped.astype(np.float32, copy=False), MNIST_BOX * _WORK_SCALE)
+    box = MNIST_BOX * _WORK_SCALE
+    work = _resize_to_fit(cropped.astype(np.float32, copy=False), box)
     width = stroke_width(work)
     if width <= 0:
         return work
     low, high = (end * _WORK_SCALE for end in stroke_range)
     target = min(max(width, low), high)
-    radius = int(round(abs(target - width) / 2))
+    # Eroding by r makes the digit 2r shorter (dilating, 2r longer), and fitting it back
+    # into the box widens the stroke again (or narrows it): the radius allows for that.
+    radius = int(round(abs(target - width) / 2 / (1.0 - target / box)))
     if radius == 0:
         return work
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    # Blank paper all round, so the strokes at the crop's edges are thinned or thickened too
+    # (OpenCV's own border counts as ink when eroding).
+    work = cv2.copyMakeBorder(work, radius, radius, radius, radius, cv2.BORDER_CONSTANT, value=0.0)
     if target > width:
-        return cv2.dilate(work, kernel)
-    eroded = cv2.erode(work, kernel)
-    # Erosion must thin the digit, not erase parts of it: keep the original where it would vanish.
-    return eroded if (eroded > 0.5).sum() >= 0.25 * (work > 0.5).sum() else work
+        return _cropped_to_ink(cv2.dilate(work, _disc(radius)))
+    # Erosion must thin the digit, not erase it: where a radius would leave less than
+    # a quarter of the ink (a blot), try half of it, and so on.
+    ink = (work > 0.5).sum()
+    while radius > 0:
+        eroded = cv2.erode(work, _disc(radius))
+        if (eroded > 0.5).sum() >= 0.25 * ink:
+            return _cropped_to_ink(eroded)
+        radius //= 2
+    return _cropped_to_ink(work)
+
+
+def _disc(radius: int) -> np.ndarray:
+    """A round structuring element ``2 * radius + 1`` pixels across."""
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
+def _cropped_to_ink(image: np.ndarray) -> np.ndarray:
+    """``image`` cut down to the bounding box of its ink (above `_INK_THRESHOLD`)."""
+    mask = image > _INK_THRESHOLD
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def fit_in_box(digit: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:

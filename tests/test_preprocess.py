@@ -88,7 +88,28 @@ def test_scale_barely_changes_the_output(scale):
 @pytest.mark.parametrize("width", [3, 6, 30, 45])
 def test_thin_and_thick_strokes_reach_mnist_stroke_widths(width):
     image = digits.to_mnist(drawn_seven(width=width))
-    assert 1.5 <= stroke_width(image) <= 4.2  # MNIST's 5th-95th percentile: 1.6-3.9
+    assert 1.5 <= stroke_width(image) <= 4.2  # MNIST's 5th-95th percentile: 1.7-4.1
+
+
+@pytest.mark.parametrize("height, width", [(90, 30), (200, 10), (20, 6), (3, 1)])
+def test_stroke_width_of_a_bar_is_its_width_however_short(height, width):
+    bar = np.zeros((height + 10, width + 10), np.float32)
+    bar[5 : 5 + height, 5 : 5 + width] = 1.0
+    assert stroke_width(bar) == pytest.approx(width, abs=0.05)
+
+
+def small_thick_one():
+    """A 1 drawn small with the pad's 20-pixel pen: a short fat bar, 80 pixels tall and 20 wide."""
+    canvas = np.full((280, 280), 255, np.uint8)
+    cv2.line(canvas, (140, 110), (140, 170), 0, 20)
+    return canvas
+
+
+@pytest.mark.parametrize("drawing", [small_thick_one, lambda: drawn_seven(scale=0.3, width=26)], ids=["one", "seven"])
+def test_a_small_digit_drawn_with_a_thick_pen_is_thinned_to_mnist_strokes(drawing):
+    image = digits.to_mnist(drawing())
+    assert 1.5 <= stroke_width(image) <= 4.2
+    assert max(_bbox(image, threshold=0.3)) >= 19  # still as tall as MNIST's 20-pixel box
 
 
 def test_thin_strokes_are_not_washed_out_to_grey():
