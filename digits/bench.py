@@ -39,6 +39,7 @@ VARIATIONS = {
     "large (80-95%)": {"scale": (0.8, 0.95), "stroke": (14.0, 30.0)},
     "thin pen (3-6 px)": {**_TYPICAL, "stroke": (3.0, 6.0)},
     "thick pen (26-36 px)": {**_TYPICAL, "stroke": (26.0, 36.0)},
+    "small with a thick pen (15-35%, pen 14-30 px; the pad's is 20)": {"scale": (0.15, 0.35), "stroke": (14.0, 30.0)},
     "slanted (shear +-0.35)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "shear": 0.35},
     "rotated (+-20 degrees)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "rotate": 20.0},
 }
