@@ -251,25 +251,40 @@ def normalize_stroke(cropped: np.ndarray, stroke_range: tuple[float, float] = MN
     radius = int(round(abs(target - width) / 2 / (1.0 - target / box)))
     if radius == 0:
         return work
-    # Blank paper all round, so the strokes at the crop's edges are thinned or thickened too
-    # (OpenCV's own border counts as ink when eroding).
-    work = cv2.copyMakeBorder(work, radius, radius, radius, radius, cv2.BORDER_CONSTANT, value=0.0)
     if target > width:
+        # Room all round, so the strokes at the crop's edges thicken outwards too.
+        work = cv2.copyMakeBorder(work, radius, radius, radius, radius, cv2.BORDER_CONSTANT, value=0.0)
         return _cropped_to_ink(cv2.dilate(work, _disc(radius)))
     # Erosion must thin the digit, not erase it: where a radius would leave less than
     # a quarter of the ink (a blot), try half of it, and so on.
-    ink = (work > 0.5).sum()
+    ink = np.count_nonzero(work > 0.5)
     while radius > 0:
-        eroded = cv2.erode(work, _disc(radius))
-        if (eroded > 0.5).sum() >= 0.25 * ink:
+        eroded = _eroded_by_octagon(work, radius)
+        if np.count_nonzero(eroded > 0.5) >= 0.25 * ink:
             return _cropped_to_ink(eroded)
         radius //= 2
-    return _cropped_to_ink(work)
+    return work
 
 
 def _disc(radius: int) -> np.ndarray:
     """A round structuring element ``2 * radius + 1`` pixels across."""
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+_SQUARE = np.ones((3, 3), np.uint8)
+
+
+def _eroded_by_octagon(image: np.ndarray, radius: int) -> np.ndarray:
+    """``image`` eroded by an octagon of ``radius`` (within 6% of a disc).
+
+    One pixel at a time, alternately through a cross and a square: several times
+    faster than one wide disc. Beyond the edges is paper (OpenCV's default border
+    counts as ink when eroding, which would leave the strokes along the edges thick).
+    """
+    for step in range(radius):
+        image = cv2.erode(image, _CROSS if step % 2 == 0 else _SQUARE, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return image
 
 
 def _cropped_to_ink(image: np.ndarray) -> np.ndarray:
