@@ -29,7 +29,7 @@ Chosen from data with ``python benchmarks/unsure_threshold.py``: real digits
 the highest threshold below which the answers on real digits are more often
 wrong than right; where there is none (as for this model, whose few doubtful
 answers are mostly right), the highest that doubts at most 0.5% of real digits.
-It flags 0.50% of real digits, 57% of the wrong answers and 39% of random
+It flags 0.50% of real digits, 57% of the wrong answers and 38% of random
 scribbles (BENCHMARKS.md). Rerun it whenever the shipped model changes.
 """
 
