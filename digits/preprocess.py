@@ -174,11 +174,10 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     Raises `EmptyImageError` if no pixel reaches ``threshold``.
     """
     mask = (ink > threshold).astype(np.uint8)
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
+    outer = _ink_box(mask)
+    if outer is None:
         raise EmptyImageError("the image is blank: draw a digit first")
     # Label blobs only inside the ink's box: far cheaper than the whole canvas.
-    outer = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[outer], connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = areas >= _SPECK_SHARE * areas.sum()
@@ -195,6 +194,14 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     for speck in np.flatnonzero(~keep) + 1:  # rare: erase specks inside the box
         cropped[labels[inner] == speck] = 0.0
     return cropped
+
+
+def _ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The (rows, columns) slices of the bounding box of a mask's nonzero pixels; None if there are none."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def _resize_to_fit(image: np.ndarray, box: int) -> np.ndarray:
@@ -254,7 +261,8 @@ def normalize_stroke(cropped: np.ndarray, stroke_range: tuple[float, float] = MN
     if target > width:
         # Room all round, so the strokes at the crop's edges thicken outwards too.
         work = cv2.copyMakeBorder(work, radius, radius, radius, radius, cv2.BORDER_CONSTANT, value=0.0)
-        return _cropped_to_ink(cv2.dilate(work, _disc(radius)))
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        return _cropped_to_ink(cv2.dilate(work, disc))
     # Erosion must thin the digit, not erase it: where a radius would leave less than
     # a quarter of the ink (a blot), try half of it, and so on.
     ink = np.count_nonzero(work > 0.5)
@@ -264,11 +272,6 @@ def normalize_stroke(cropped: np.ndarray, stroke_range: tuple[float, float] = MN
             return _cropped_to_ink(eroded)
         radius //= 2
     return work
-
-
-def _disc(radius: int) -> np.ndarray:
-    """A round structuring element ``2 * radius + 1`` pixels across."""
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
 
 
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
@@ -288,10 +291,8 @@ def _eroded_by_octagon(image: np.ndarray, radius: int) -> np.ndarray:
 
 
 def _cropped_to_ink(image: np.ndarray) -> np.ndarray:
-    """``image`` cut down to the bounding box of its ink (above `_INK_THRESHOLD`)."""
-    mask = image > _INK_THRESHOLD
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    """``image`` cut down to the bounding box of its ink (above `_INK_THRESHOLD`; there always is some here)."""
+    return image[_ink_box(image > _INK_THRESHOLD)]
 
 
 def fit_in_box(digit: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
