@@ -193,6 +193,7 @@ class DrawingPad(widgets.HBox):
         return render_strokes(self._all_strokes(), self.size, self.line_width)
 
     def _all_strokes(self) -> list[list[Point]]:
+        """The finished strokes and the one being drawn, if any."""
         return self._strokes + ([self._current] if self._current else [])
 
     def add_stroke(self, points: Iterable[Point]) -> None:
