@@ -23,7 +23,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .preprocess import stroke_width
+from .preprocess import ink_box, stroke_width
 
 CANVAS_SIZE = 280
 """Side of the drawing pad's canvas, in pixels."""
@@ -140,9 +140,7 @@ def _rescaled(image: np.ndarray, factor: float, interpolation: int) -> np.ndarra
 
 def _ink_crop(mnist_image: np.ndarray) -> np.ndarray:
     """The bounding box of an MNIST digit's ink, as float32 in [0, 1]."""
-    mask = mnist_image > 0
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return mnist_image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+    return mnist_image[ink_box(mnist_image > 0)].astype(np.float32) / 255.0
 
 
 def sketched_digits(
@@ -219,8 +217,7 @@ def _redrawn_thinner(pen: np.ndarray, width: float) -> np.ndarray:
 
 def _on_paper(ink: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """Place an ink mask (float 0-1) at a random spot of a light canvas; return uint8."""
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0), np.flatnonzero(ink.max(axis=0) > 0)
-    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    ink = ink[ink_box(ink > 0)]
     if max(ink.shape) > size - 4:  # a very fat pen can outgrow the canvas: shrink to fit
         factor = (size - 4) / max(ink.shape)
         ink = cv2.resize(ink, (max(1, int(ink.shape[1] * factor)), max(1, int(ink.shape[0] * factor))),

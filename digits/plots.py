@@ -150,19 +150,22 @@ def mnist_format(images: Sequence[np.ndarray], titles: Sequence[str] | None = No
     """
     from scipy import ndimage
 
+    from .preprocess import ink_box
+
     images = list(images)
     fig, axes = _grid(len(images), len(images), title, cell=2.4, extra_height=0.6)
     for i, (ax, image) in enumerate(zip(axes, images)):
         image = np.asarray(image, dtype=np.float64)
         _picture(ax, image, titles[i] if titles is not None else None)
-        rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
-        ax.add_patch(Rectangle((cols[0] - 0.5, rows[0] - 0.5), cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1,
+        rows, cols = ink_box(image)
+        height, width = rows.stop - rows.start, cols.stop - cols.start
+        ax.add_patch(Rectangle((cols.start - 0.5, rows.start - 0.5), width, height,
                                fill=False, edgecolor="red", linewidth=1.5))
         mass_row, mass_col = ndimage.center_of_mass(image)
         ax.plot(mass_col, mass_row, "+", color="cyan", markersize=14, markeredgewidth=2)
         center = (image.shape[0] - 1) / 2  # pixel centres run 0..27: the middle is 13.5
         ax.plot(center, center, "x", color="yellow", markersize=8, markeredgewidth=1.5)
-        ax.set_xlabel(f"box {cols[-1] - cols[0] + 1}x{rows[-1] - rows[0] + 1}", fontsize=9)
+        ax.set_xlabel(f"box {width}x{height}", fontsize=9)
     fig.suptitle(f"{title}: ink box (red), centre of mass (+), middle of the field (x)")
     return fig
 

@@ -174,7 +174,7 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     Raises `EmptyImageError` if no pixel reaches ``threshold``.
     """
     mask = (ink > threshold).astype(np.uint8)
-    outer = _ink_box(mask)
+    outer = ink_box(mask)
     if outer is None:
         raise EmptyImageError("the image is blank: draw a digit first")
     # Label blobs only inside the ink's box: far cheaper than the whole canvas.
@@ -196,7 +196,7 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     return cropped
 
 
-def _ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
     """The (rows, columns) slices of the bounding box of a mask's nonzero pixels; None if there are none."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if rows.size == 0:
@@ -292,7 +292,7 @@ def _eroded_by_octagon(image: np.ndarray, radius: int) -> np.ndarray:
 
 def _cropped_to_ink(image: np.ndarray) -> np.ndarray:
     """``image`` cut down to the bounding box of its ink (above `_INK_THRESHOLD`; there always is some here)."""
-    return image[_ink_box(image > _INK_THRESHOLD)]
+    return image[ink_box(image > _INK_THRESHOLD)]
 
 
 def fit_in_box(digit: np.ndarray, box: int = MNIST_BOX) -> np.ndarray:
