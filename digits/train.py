@@ -6,10 +6,9 @@
 
 The seed fixes the weights' initialisation, the data order and the validation
 split. The robust recipe draws its random distortions on parallel threads, so two
-of its runs are not identical: they agree on MNIST (99.72% and 99.67% through
-`to_mnist`) but can differ on rare styles (see BENCHMARKS.md). Beside the model a
-JSON *model card* records the recipe, the MNIST test accuracy, the training time
-and the library versions.
+of its runs are close on MNIST but not identical, and can differ on rare styles
+(see BENCHMARKS.md). Beside the model a JSON *model card* records the recipe, the
+MNIST test accuracy, the training time and the library versions.
 """
 
 from __future__ import annotations
