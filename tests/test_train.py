@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from digits.augment import handwriting_variants
+from digits.augment import handwriting_variants, thick_pen_digits
 from digits.train import training_dataset
 
 
@@ -11,10 +11,14 @@ def _one_epoch(dataset):
     return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
 
 
-def test_training_dataset_shows_every_digit_and_variant_once_per_epoch(mnist):
+def test_training_dataset_shows_every_digit_variant_and_thick_pen_digit_once_per_epoch(mnist):
     (x_train, y_train), _ = mnist
     x_fit, y_fit = x_train[:300], y_train[:300]
-    _, extra_labels = handwriting_variants(x_fit, y_fit, seed=3)
+    styled_images, styled_labels = handwriting_variants(x_fit, y_fit, seed=3)
+    _, thick_labels = thick_pen_digits(
+        np.concatenate([x_fit, styled_images]), np.concatenate([y_fit, styled_labels]), seed=4
+    )
+    extra_labels = np.concatenate([styled_labels, thick_labels])
     dataset = training_dataset(x_fit, y_fit, batch_size=64, seed=3)
 
     images, labels = _one_epoch(dataset)
@@ -35,3 +39,13 @@ def test_training_dataset_runs_without_tf_data_autotuning(mnist):
     (x_train, y_train), _ = mnist
     dataset = training_dataset(x_train[:64], y_train[:64], batch_size=32)
     assert dataset.options().autotune.enabled is False
+
+
+def test_training_dataset_is_the_same_for_the_same_seed(mnist):
+    # Distortions drawn on parallel threads made two runs with one seed differ.
+    (x_train, y_train), _ = mnist
+    first, labels = _one_epoch(training_dataset(x_train[:200], y_train[:200], batch_size=64, seed=5))
+    second, labels_second = _one_epoch(training_dataset(x_train[:200], y_train[:200], batch_size=64, seed=5))
+    assert np.array_equal(labels, labels_second) and np.array_equal(first, second)
+    other, _ = _one_epoch(training_dataset(x_train[:200], y_train[:200], batch_size=64, seed=6))
+    assert not np.array_equal(first, other)
