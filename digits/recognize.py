@@ -29,7 +29,8 @@ Chosen from data with ``python benchmarks/unsure_threshold.py``: real digits
 the highest threshold below which the answers on real digits are more often
 wrong than right (for this model, 0.61); where there is none, the highest that
 doubts at most 0.5% of real digits. It flags 0.21% of real digits, 31% of the
-wrong answers and 29% of random scribbles (BENCHMARKS.md). Rerun it whenever the shipped model changes.
+wrong answers and 29% of random scribbles (BENCHMARKS.md). Rerun it whenever the
+shipped model changes.
 """
 
 
