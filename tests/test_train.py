@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from digits.augment import handwriting_variants, thick_pen_digits
+from digits.augment import extra_training_digits
 from digits.train import training_dataset
 
 
@@ -14,11 +14,7 @@ def _one_epoch(dataset):
 def test_training_dataset_shows_every_digit_variant_and_thick_pen_digit_once_per_epoch(mnist):
     (x_train, y_train), _ = mnist
     x_fit, y_fit = x_train[:300], y_train[:300]
-    styled_images, styled_labels = handwriting_variants(x_fit, y_fit, seed=3)
-    _, thick_labels = thick_pen_digits(
-        np.concatenate([x_fit, styled_images]), np.concatenate([y_fit, styled_labels]), seed=4
-    )
-    extra_labels = np.concatenate([styled_labels, thick_labels])
+    _, extra_labels = extra_training_digits(x_fit, y_fit, seed=3)
     dataset = training_dataset(x_fit, y_fit, batch_size=64, seed=3)
 
     images, labels = _one_epoch(dataset)
