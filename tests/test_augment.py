@@ -138,9 +138,11 @@ def test_thick_pen_digits_keep_each_digit_with_its_label(mnist):
     assert np.median(rank) == 0 and rank.max() < 15
 
 
-def test_thick_pen_digits_leave_out_sevens(mnist):
+def test_thick_pen_digits_draw_every_digit_but_the_skipped_ones(mnist):
     (x_train, y_train), _ = mnist
     _, labels = thick_pen_digits(x_train[:500], y_train[:500], share=0.5, seed=2)
+    assert set(np.unique(labels)) == set(range(10)) and len(labels) == 250
+    _, labels = thick_pen_digits(x_train[:500], y_train[:500], share=0.5, seed=2, skip=(7,))
     assert 7 not in labels and len(labels) == int(0.5 * (y_train[:500] != 7).sum())
     assert set(np.unique(labels)) == set(range(10)) - {7}
 
@@ -152,4 +154,5 @@ def test_extra_training_digits_are_the_variants_and_thick_pens_of_both(mnist):
     assert np.array_equal(images[: len(styled)], styled) and np.array_equal(labels[: len(styled)], styled_labels)
     thick_labels = labels[len(styled) :]
     drawn_from = np.concatenate([y_train[:500], styled_labels])  # MNIST digits and the variants alike
-    assert len(thick_labels) == int(0.12 * (drawn_from != 7).sum()) and 7 not in thick_labels
+    assert len(thick_labels) == int(0.12 * len(drawn_from))
+    assert set(np.unique(thick_labels)) == set(range(10))
