@@ -47,6 +47,22 @@ def top_probabilities(images) -> tuple[np.ndarray, np.ndarray]:
     return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
 
+def choose_threshold(confidence: np.ndarray, correct: np.ndarray) -> tuple[float, str]:
+    """The threshold the rule picks, and which rule it was, from real digits' top probabilities and their rightness."""
+    candidates = np.round(np.arange(0.50, 1.0, 0.01), 2)
+    coin_toss = [
+        t for t in candidates if (confidence < t).sum() >= MIN_EVIDENCE and correct[confidence < t].mean() < 0.5
+    ]
+    if coin_toss:
+        return float(max(coin_toss)), "below it the answers on real digits are more often wrong than right"
+    # a well-calibrated model is rarely that unsure about a real digit: cap the cost instead
+    best = max(t for t in candidates if (confidence < t).mean() <= MAX_REAL_FLAGGED)
+    return float(best), (
+        f"no threshold with at least {MIN_EVIDENCE} real digits below it has mostly wrong answers there; "
+        f"the highest flagging at most {MAX_REAL_FLAGGED:.1%} of real digits"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=10000, help="how many MNIST test digits")
@@ -70,18 +86,7 @@ def main() -> None:
             f"{threshold:9.2f} | {flagged.mean():19.2%} | {flagged[~correct].mean():21.1%} | "
             f"{accuracy_flagged:16.1%} | {correct[~flagged].mean():13.2%} | {(scribble_confidence < threshold).mean():17.1%}"
         )
-    candidates = np.round(np.arange(0.50, 1.0, 0.01), 2)
-    coin_toss = [
-        t for t in candidates if (confidence < t).sum() >= MIN_EVIDENCE and correct[confidence < t].mean() < 0.5
-    ]
-    if coin_toss:
-        best, rule = max(coin_toss), "below it the answers on real digits are more often wrong than right"
-    else:  # a well-calibrated model is rarely that unsure about a real digit: cap the cost instead
-        best = max(t for t in candidates if (confidence < t).mean() <= MAX_REAL_FLAGGED)
-        rule = (
-            f"no threshold with at least {MIN_EVIDENCE} real digits below it has mostly wrong answers there; "
-            f"the highest flagging at most {MAX_REAL_FLAGGED:.1%} of real digits"
-        )
+    best, rule = choose_threshold(confidence, correct)
     flagged = confidence < best
     print()
     print(
