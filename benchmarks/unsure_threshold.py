@@ -30,37 +30,16 @@ import argparse
 import numpy as np
 
 import digits
+from digits.calibration import choose_unsure_threshold
 from digits.drawn import enlarged, scribbles
 from digits.recognize import shipped_recognizer
 from digits.widget import LINE_WIDTH, PAD_SIZE
-
-MAX_REAL_FLAGGED = 0.005
-"""At most this share of real digits may be called unsure (the fallback rule)."""
-MIN_EVIDENCE = 50
-"""The first rule counts only where at least this many real digits fall below the threshold:
-with 10-20 of them, one digit read right or wrong moved the threshold from 0.73 to 0.61 or 0.55."""
 
 
 def top_probabilities(images) -> tuple[np.ndarray, np.ndarray]:
     batch = np.stack([digits.to_mnist(image) for image in images])
     probabilities = shipped_recognizer().predict_mnist(batch)
     return probabilities.argmax(axis=1), probabilities.max(axis=1)
-
-
-def choose_threshold(confidence: np.ndarray, correct: np.ndarray) -> tuple[float, str]:
-    """The threshold the rule picks, and which rule it was, from real digits' top probabilities and their rightness."""
-    candidates = np.round(np.arange(0.50, 1.0, 0.01), 2)
-    coin_toss = [
-        t for t in candidates if (confidence < t).sum() >= MIN_EVIDENCE and correct[confidence < t].mean() < 0.5
-    ]
-    if coin_toss:
-        return float(max(coin_toss)), "below it the answers on real digits are more often wrong than right"
-    # a well-calibrated model is rarely that unsure about a real digit: cap the cost instead
-    best = max(t for t in candidates if (confidence < t).mean() <= MAX_REAL_FLAGGED)
-    return float(best), (
-        f"no threshold with at least {MIN_EVIDENCE} real digits below it has mostly wrong answers there; "
-        f"the highest flagging at most {MAX_REAL_FLAGGED:.1%} of real digits"
-    )
 
 
 def main() -> None:
@@ -86,7 +65,7 @@ def main() -> None:
             f"{threshold:9.2f} | {flagged.mean():19.2%} | {flagged[~correct].mean():21.1%} | "
             f"{accuracy_flagged:16.1%} | {correct[~flagged].mean():13.2%} | {(scribble_confidence < threshold).mean():17.1%}"
         )
-    best, rule = choose_threshold(confidence, correct)
+    best, rule = choose_unsure_threshold(confidence, correct)
     flagged = confidence < best
     print()
     print(
