@@ -61,8 +61,8 @@ RECIPES = {
         augment=True,
         peak_learning_rate=0.003,
         description="Four 3x3 convolutions with batch normalisation and dropout; trained on MNIST, each "
-        "digit either as it is or passed through to_mnist (as recognition sees it), plus crossed 7s, 1s with long flags, slashed 0s "
-        "and digits drawn small with a thick pen, with random rotation (7s and 1s each turned only a little towards the other), "
+        "digit either as it is or passed through to_mnist (as recognition sees it), plus crossed 7s, 1s with long flags, slashed 0s, "
+        "digits drawn small with a thick pen and 1s stretched to fill a square, with random rotation (7s and 1s each turned only a little towards the other), "
         "slant, zoom, shift and stroke width on every batch; Adam with one epoch of warm-up then cosine decay; probabilities "
         "calibrated by temperature scaling on the held-out 10%.",
     ),

@@ -15,6 +15,8 @@ from digits.augment import (
     flag_one,
     handwriting_variants,
     slash_zero,
+    stretched_one,
+    stretched_ones,
     thick_pen,
     thick_pen_digits,
 )
@@ -147,12 +149,49 @@ def test_thick_pen_digits_draw_every_digit_but_the_skipped_ones(mnist):
     assert set(np.unique(labels)) == set(range(10)) - {7}
 
 
-def test_extra_training_digits_are_the_variants_and_thick_pens_of_both(mnist):
+def _ink_width(image: np.ndarray) -> int:
+    cols = np.flatnonzero((image > 0.25 * image.max()).any(axis=0))
+    return int(cols[-1] - cols[0] + 1)
+
+
+def test_stretched_one_turns_a_narrow_one_into_a_wide_centred_digit(mnist):
+    (x_train, y_train), _ = mnist
+    ones = x_train[y_train == 1][:30]
+    rng = np.random.default_rng(4)
+    plain_widths, stretched_widths = [], []
+    for image in ones:
+        stretched = stretched_one(image, rng)
+        assert stretched.shape == (28, 28) and stretched.dtype == np.float32
+        row, col = ndimage.center_of_mass(stretched)
+        assert abs(row - 14) < 0.5 and abs(col - 14) < 0.5
+        plain_widths.append(_ink_width(to_mnist(image)))
+        stretched_widths.append(_ink_width(stretched))
+    # MNIST's 1s are a few pixels wide; stretched to a square they fill most of the 20x20 box.
+    assert np.median(plain_widths) < 10 and np.median(stretched_widths) >= 16
+
+
+def test_stretched_ones_take_a_share_of_the_ones_only(mnist):
+    (x_train, y_train), _ = mnist
+    images, labels = stretched_ones(x_train[:1000], y_train[:1000], share=0.5, seed=5)
+    ones = int((y_train[:1000] == 1).sum())
+    assert images.dtype == np.uint8 and images.shape == (ones // 2, 28, 28)
+    assert labels.dtype == np.uint8 and set(labels) == {1}
+    everything, _ = stretched_ones(x_train[:1000], y_train[:1000], share=1.0, seed=5)
+    assert len(everything) == ones
+    assert len({image.tobytes() for image in everything}) == ones  # each 1 once, none twice
+    none, no_labels = stretched_ones(x_train[:1000], y_train[:1000], share=0.001, seed=5)
+    assert none.shape == (0, 28, 28) and none.dtype == np.uint8 and no_labels.shape == (0,)
+
+
+def test_extra_training_digits_are_the_variants_thick_pens_of_both_and_stretched_ones(mnist):
     (x_train, y_train), _ = mnist
     images, labels = extra_training_digits(x_train[:500], y_train[:500], seed=2)
     styled, styled_labels = handwriting_variants(x_train[:500], y_train[:500], seed=2)
     assert np.array_equal(images[: len(styled)], styled) and np.array_equal(labels[: len(styled)], styled_labels)
-    thick_labels = labels[len(styled) :]
     drawn_from = np.concatenate([y_train[:500], styled_labels])  # MNIST digits and the variants alike
-    assert len(thick_labels) == int(0.12 * len(drawn_from))
+    thick = int(0.12 * len(drawn_from))
+    thick_labels = labels[len(styled) : len(styled) + thick]
     assert set(np.unique(thick_labels)) == set(range(10))
+    stretched, stretched_labels = stretched_ones(x_train[:500], y_train[:500], seed=4)
+    assert len(labels) == len(styled) + thick + len(stretched)
+    assert np.array_equal(images[len(styled) + thick :], stretched) and set(stretched_labels) == {1}
