@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from ._quiet import import_keras
+from .drawn import stored_small
 from .preprocess import EmptyImageError, stroke_width, to_mnist
 
 keras = import_keras()
@@ -199,16 +200,11 @@ def thick_pen(image: np.ndarray, rng: np.random.Generator, ratio: tuple[float, f
 def stretched_one(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """An MNIST 1 as collections like Semeion store digits: cropped and stretched to fill a square.
 
-    The ink box is squeezed to 16x16 or 32x32 (binarised half the time, as such scans are),
-    enlarged with hard or soft edges, and passed through `to_mnist`: a 1 that arrives wide,
-    slanted and fat instead of as MNIST's upright stroke.
+    The square the bench's stretched scans start from (`digits.drawn.stored_small`: 16x16 or
+    32x32, binarised half the time), enlarged with hard or soft edges and passed through
+    `to_mnist`: a 1 that arrives wide, slanted and fat instead of as MNIST's upright stroke.
     """
-    rows, cols = _ink_rows_cols(image > 0)
-    ink = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
-    side = int(rng.choice((16, 32)))
-    square = cv2.resize(ink, (side, side), interpolation=cv2.INTER_AREA)
-    if rng.random() < 0.5:
-        square = (square > 0.4).astype(np.float32)
+    square = stored_small(image, rng, stretched=True)
     edges = cv2.INTER_NEAREST if rng.random() < 0.5 else cv2.INTER_LINEAR
     size = image.shape[0] * _UPSCALE
     return to_mnist(np.clip(cv2.resize(square, (size, size), interpolation=edges), 0.0, 1.0))

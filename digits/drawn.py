@@ -11,7 +11,8 @@ and anywhere on the canvas. Three sources are offered:
 - `sketched_digits` draws digits stroke by stroke with ``cv2.polylines`` from
   simple templates, randomly slanted and stretched, as a mouse would;
 - `scanned_digits` makes them look like scans from other digit collections:
-  stored at low resolution (grey or black-and-white), enlarged, on grey paper.
+  stored at low resolution (grey or black-and-white, `stored_small`; training
+  makes its stretched 1s the same way), enlarged, on grey paper.
 
 All three return ``(images, labels)``: uint8 arrays of shape (n, size, size), dark
 ink (near 0) on light paper (near 255; greyer for scans), and int64 labels 0-9. All are seeded and
@@ -99,14 +100,7 @@ def scanned_digits(
     x, y, rng, chosen = _sample(x, y, n, seed)
     images = np.empty((n, size, size), dtype=np.uint8)
     for i, index in enumerate(chosen):
-        crop = _ink_crop(x[index])
-        resolution = int(rng.choice((16, 32)))
-        if stretched:
-            small = cv2.resize(crop, (resolution, resolution), interpolation=cv2.INTER_AREA)
-        else:
-            small = _rescaled(crop, resolution / max(crop.shape), cv2.INTER_AREA)
-        if rng.random() < 0.5:
-            small = (small > 0.4).astype(np.float32)
+        small = stored_small(x[index], rng, stretched)
         factor = min(rng.uniform(*scale) * size / small.shape[0], (size - 8) / small.shape[1], (size - 8) / small.shape[0])
         interpolation = cv2.INTER_NEAREST if rng.random() < 0.5 else cv2.INTER_LINEAR
         ink = _rescaled(small, factor, interpolation)
@@ -119,6 +113,23 @@ def scanned_digits(
         scan = paper + (tone - paper) * field + rng.normal(0, rng.uniform(0, 10), field.shape)
         images[i] = np.clip(np.rint(scan), 0, 255).astype(np.uint8)
     return images, y[chosen].astype(np.int64)
+
+
+def stored_small(mnist_image: np.ndarray, rng: np.random.Generator, stretched: bool = False) -> np.ndarray:
+    """An MNIST digit as a small collection stores it: float32 in [0, 1], 16 or 32 pixels high.
+
+    The ink's box is shrunk to 16x16 or 32x32 (aspect ratio kept; with ``stretched``,
+    stretched to fill the square, as Semeion does) and binarised half of the time.
+    """
+    crop = _ink_crop(mnist_image)
+    resolution = int(rng.choice((16, 32)))
+    if stretched:
+        small = cv2.resize(crop, (resolution, resolution), interpolation=cv2.INTER_AREA)
+    else:
+        small = _rescaled(crop, resolution / max(crop.shape), cv2.INTER_AREA)
+    if rng.random() < 0.5:
+        small = (small > 0.4).astype(np.float32)
+    return small
 
 
 def _sample(x, y, n: int, seed: int):
