@@ -27,6 +27,17 @@ def test_prediction_fields(mnist):
     assert str(prediction).startswith(f"{prediction.digit} \N{EM DASH} ")
 
 
+def test_one_image_path_gives_the_batch_paths_probabilities(mnist):
+    """`recognize` runs one image through its own compiled function; it must agree with `predict_mnist`."""
+    from digits.recognize import shipped_recognizer
+
+    images = [as_canvas_drawing(image) for image in mnist[1][0][:20]]
+    one_at_a_time = np.array([digits.recognize(image).probabilities for image in images])
+    batch = shipped_recognizer().predict_mnist(np.stack([digits.to_mnist(image) for image in images]))
+    assert np.allclose(one_at_a_time, batch, atol=1e-4)
+    assert len(set(one_at_a_time.argmax(axis=1))) > 5  # twenty digits, not one answer for all
+
+
 def test_recognize_reuses_one_loaded_model():
     from digits.recognize import shipped_recognizer
 
