@@ -39,35 +39,53 @@ VARIATIONS = {
     "large (80-95%)": {"scale": (0.8, 0.95), "stroke": (14.0, 30.0)},
     "thin pen (3-6 px)": {**_TYPICAL, "stroke": (3.0, 6.0)},
     "thick pen (26-36 px)": {**_TYPICAL, "stroke": (26.0, 36.0)},
-    "small with a thick pen (15-35%, pen 14-30 px; the pad's is 20)": {"scale": (0.15, 0.35), "stroke": (14.0, 30.0)},
+    "small with a thick pen (15-35%, pen 14-30 px; the pad's is 20)": {
+        "scale": (0.15, 0.35), "stroke": (14.0, 30.0), "pen_bands": (0, 30, 40, 50, np.inf),
+    },
     "slanted (shear +-0.35)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "shear": 0.35},
-    "rotated (+-20 degrees)": {"scale": (0.4, 0.6), "stroke": (10.0, 24.0), "rotate": 20.0},
+    "rotated (+-20 degrees)": {
+        "scale": (0.4, 0.6), "stroke": (10.0, 24.0), "rotate": 20.0, "angle_bands": (0, 5, 10, 15, 20),
+    },
 }
+"""One set of drawings each: where the digits come from (`drawn_digits`'s ``scale`` and ``stroke``),
+how they are then slanted or turned, and for two rows the bands the bench splits their accuracy into:
+degrees turned either way, and the pen's width as a percentage of the digit's height."""
 
 
-def _distort(images: np.ndarray, rng: np.random.Generator, shear: float = 0.0, rotate: float = 0.0) -> np.ndarray:
-    """Slant or rotate drawings about the centre of their ink, on white paper."""
+def _distort(images: np.ndarray, rng: np.random.Generator, shear: float = 0.0, rotate: float = 0.0):
+    """Slant or rotate drawings about the centre of their ink, on white paper; also return each turn in degrees."""
     out = np.empty_like(images)
+    angles = np.empty(len(images))
     size = images.shape[1]
     for i, image in enumerate(images):
         rows, cols = np.nonzero(image < 128)
         center = (float(cols.mean()), float(rows.mean())) if rows.size else (size / 2, size / 2)
-        matrix = cv2.getRotationMatrix2D(center, rng.uniform(-rotate, rotate), 1.0)
+        angles[i] = rng.uniform(-rotate, rotate)
+        matrix = cv2.getRotationMatrix2D(center, angles[i], 1.0)
         slant = rng.uniform(-shear, shear)
         matrix[0, 1] += slant
         matrix[0, 2] -= slant * center[1]
         out[i] = cv2.warpAffine(image, matrix, (size, size), borderValue=255)
-    return out
+    return out, angles
 
 
-def _accuracy(recognizer: Recognizer, images: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-    """Accuracy of one-at-a-time recognition, and every top probability."""
-    digits_, confidence = [], []
-    for image in images:
-        prediction = recognizer(image)
-        digits_.append(prediction.digit)
-        confidence.append(prediction.probability)
-    return float(np.mean(np.array(digits_) == labels)), np.array(confidence)
+def _recognized(recognizer: Recognizer, images, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Recognise one image at a time: whether each answer was right, and each top probability."""
+    predictions = [recognizer(image) for image in images]
+    right = np.array([prediction.digit for prediction in predictions]) == np.asarray(labels)
+    return right, np.array([prediction.probability for prediction in predictions])
+
+
+def by_band(right: np.ndarray, values: np.ndarray, edges: tuple[float, ...], unit: str = "") -> str:
+    """Accuracy of ``right`` split by ``values`` into the bands between ``edges``, as one line of text."""
+    parts = []
+    for low, high in zip(edges[:-1], edges[1:]):
+        last = high == edges[-1]
+        inside = (values >= low) & ((values <= high) if last else (values < high))
+        if inside.any():
+            band = f"{low:g}{unit} or more" if np.isinf(high) else f"{low:g}-{high:g}{unit}"
+            parts.append(f"{band}: {right[inside].mean():.1%} (n={inside.sum()})")
+    return "; ".join(parts)
 
 
 def _latency(recognizer: Recognizer, image: np.ndarray, repeats: int) -> tuple[float, float]:
@@ -91,11 +109,11 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, str]] = []
 
-    def measure(name: str, images, labels) -> np.ndarray:
-        """Recognise ``images`` one at a time, add the accuracy as a row, return the top probabilities."""
-        accuracy, confidence = _accuracy(recognizer, images, labels)
-        rows.append((name, f"{accuracy:.2%}"))
-        return confidence
+    def measure(name: str, images, labels) -> tuple[np.ndarray, np.ndarray]:
+        """Recognise ``images`` one at a time, add the accuracy as a row; return what `_recognized` does."""
+        right, confidence = _recognized(recognizer, images, labels)
+        rows.append((name, f"{right.mean():.2%}"))
+        return right, confidence
 
     mnist_accuracy = float((recognizer.predict_mnist(x_test / 255.0).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, network alone on the raw images", f"{mnist_accuracy:.2%}"))
@@ -107,12 +125,22 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
 
     drawn_confidence = []
     for name, variation in VARIATIONS.items():
-        images, labels = drawn_digits(
-            x_test, y_test, n, seed=seed + 1, scale=variation["scale"], stroke=variation["stroke"]
+        images, labels, pen_share = drawn_digits(
+            x_test, y_test, n, seed=seed + 1, scale=variation["scale"], stroke=variation["stroke"],
+            return_pen_share=True,
         )
         if "shear" in variation or "rotate" in variation:
-            images = _distort(images, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
-        drawn_confidence.append(measure(f"drawn: {name}, n={n}", images, labels))
+            images, angles = _distort(images, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
+        right, confidence = measure(f"drawn: {name}, n={n}", images, labels)
+        drawn_confidence.append(confidence)
+        # Where in the row the errors are: how far the drawings were turned, how fat the pen was for the digit.
+        short = name.split(" (")[0]
+        if "angle_bands" in variation:
+            rows.append((f"drawn: {short}, by degrees turned either way (training turns most digits up to 15)",
+                         by_band(right, np.abs(angles), variation["angle_bands"], unit=" deg")))
+        if "pen_bands" in variation:
+            rows.append((f"drawn: {short}, by pen width as a share of the digit's height (training's pens reach 50%)",
+                         by_band(right, 100 * pen_share, variation["pen_bands"], unit="%")))
 
     measure(f"scanned: stored at 16x16 or 32x32 (grey or binarised), enlarged onto grey noisy paper, n={n}",
             *scanned_digits(x_test, y_test, n, seed=seed + 5))

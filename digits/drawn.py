@@ -47,7 +47,8 @@ def drawn_digits(
     size: int = CANVAS_SIZE,
     scale: tuple[float, float] = _SCALE,
     stroke: tuple[float, float] = _STROKE,
-) -> tuple[np.ndarray, np.ndarray]:
+    return_pen_share: bool = False,
+):
     """Render ``n`` MNIST digits as canvas drawings.
 
     ``x``: (N, 28, 28) uint8 MNIST images, ``y``: their (N,) labels; ``n``
@@ -58,14 +59,19 @@ def drawn_digits(
     a random position on a ``size`` x ``size`` light canvas.
 
     Returns ``(images, labels)``: (n, size, size) uint8, dark ink on light paper,
-    and the (n,) int64 labels of the digits drawn.
+    and the (n,) int64 labels of the digits drawn. With ``return_pen_share``, also
+    each drawing's pen width as a share of the digit's height (before the pen widened
+    it), (n,) float64: past about 0.4 a small digit's loops and strokes run into one blot.
     """
     x, y, rng, chosen = _sample(x, y, n, seed)
     images = np.empty((n, size, size), dtype=np.uint8)
+    pen_share = np.empty(n)
     for i, index in enumerate(chosen):
-        ink = _pen_stroke(x[index], height=rng.uniform(*scale) * size, width=rng.uniform(*stroke), size=size)
-        images[i] = _on_paper(ink, size, rng)
-    return images, y[chosen].astype(np.int64)
+        height, width = rng.uniform(*scale) * size, rng.uniform(*stroke)
+        pen_share[i] = width / height
+        images[i] = _on_paper(_pen_stroke(x[index], height=height, width=width, size=size), size, rng)
+    labels = y[chosen].astype(np.int64)
+    return (images, labels, pen_share) if return_pen_share else (images, labels)
 
 
 def enlarged(mnist_image: np.ndarray, size: int = CANVAS_SIZE) -> np.ndarray:

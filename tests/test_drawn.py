@@ -75,6 +75,23 @@ def test_stroke_range_sets_the_pen_width(test_digits):
     assert width(thick) > 3 * width(thin)
 
 
+def test_pen_share_is_each_pens_width_over_its_digits_height_and_changes_no_drawing(test_digits):
+    plain = drawn.drawn_digits(*test_digits, n=12, seed=9, scale=(0.2, 0.3), stroke=(15.0, 30.0))
+    images, labels, pen_share = drawn.drawn_digits(
+        *test_digits, n=12, seed=9, scale=(0.2, 0.3), stroke=(15.0, 30.0), return_pen_share=True
+    )
+    assert np.array_equal(images, plain[0]) and np.array_equal(labels, plain[1])
+    assert pen_share.shape == (12,)
+    assert ((pen_share >= 15 / 84) & (pen_share <= 30 / 56)).all() and np.ptp(pen_share) > 0.1
+    # One height and one pen: the share is exactly their ratio.
+    _, _, fixed = drawn.drawn_digits(*test_digits, n=3, seed=9, scale=(0.5, 0.5), stroke=(20.0, 20.0),
+                                     return_pen_share=True)
+    assert np.allclose(fixed, 20 / 140)
+    # The pens drawn fatter for their digit are the drawings with more of their box inked.
+    fill = [(im[digits.preprocess.ink_box(im < 128)] < 128).mean() for im in images]
+    assert np.corrcoef(pen_share, fill)[0, 1] > 0.5
+
+
 def test_sketched_digits_cycle_through_every_label_and_are_reproducible():
     images, labels = drawn.sketched_digits(25, seed=5)
     assert images.shape == (25, 280, 280) and images.dtype == np.uint8
