@@ -275,3 +275,28 @@ def accuracies(results: Mapping[str, float], title: str = "Accuracy on drawn dig
     ax.set_xlabel("accuracy")
     ax.set_title(title)
     return fig
+
+
+def compared_accuracies(results: Mapping[str, Mapping[str, float]], title: str = "Accuracy of two models") -> Figure:
+    """Bars of several models' accuracies (0-1) on several sets: one group per set, one colour per model.
+
+    ``results`` maps each set's name to ``{model name: accuracy}``; every set has the same models.
+    """
+    sets = list(results)
+    models = list(results[sets[0]]) if sets else []
+    if any(list(results[name]) != models for name in sets):
+        raise ValueError("every set must have the same models, in the same order")
+    height = 0.8 / max(1, len(models))
+    fig = CourseFigure(figsize=(9, 0.4 * len(sets) * len(models) + 1.8), layout="constrained")
+    ax = fig.subplots()
+    for m, model in enumerate(models):
+        values = [results[name][model] for name in sets]
+        bars = ax.barh(np.arange(len(sets)) + (m - (len(models) - 1) / 2) * height, values, height, label=model)
+        ax.bar_label(bars, labels=[f"{v:.1%}" for v in values], padding=3, fontsize=8)
+    ax.set_yticks(np.arange(len(sets)), sets)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.15)
+    ax.set_xlabel("accuracy")
+    fig.legend(loc="outside lower center", ncols=len(models), frameon=False)
+    ax.set_title(title)
+    return fig

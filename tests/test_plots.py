@@ -140,6 +140,17 @@ def test_pipeline_lays_out_one_row_per_input_and_one_column_per_stage():
     assert [ax.get_xlabel() for ax in axes[:3]] == ["280x280", "30x50", "28x28"]
 
 
+def test_compared_accuracies_draws_one_bar_per_model_and_set():
+    fig = plots.compared_accuracies({"easy": {"a": 0.9, "b": 0.95}, "hard": {"a": 0.5, "b": 0.8}})
+    ax = fig.axes[0]
+    assert sorted(p.get_width() for p in ax.patches) == [0.5, 0.8, 0.9, 0.95]
+    assert sorted(t.get_text() for t in ax.texts) == ["50.0%", "80.0%", "90.0%", "95.0%"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["easy", "hard"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b"]
+    with pytest.raises(ValueError, match="same models"):
+        plots.compared_accuracies({"easy": {"a": 0.9}, "hard": {"b": 0.8}})
+
+
 def test_accuracies_draws_a_labelled_bar_per_method():
     fig = plots.accuracies({"naive": 0.25, "full": 0.975})
     ax = fig.axes[0]
