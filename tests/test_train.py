@@ -1,7 +1,12 @@
 """The training pipeline of the robust recipe (the full training runs in `python -m digits.train`)."""
 
-import numpy as np
+import json
 
+import numpy as np
+import pytest
+
+import digits
+import digits.train
 from digits.augment import extra_training_digits
 from digits.train import training_dataset
 
@@ -45,3 +50,24 @@ def test_training_dataset_is_the_same_for_the_same_seed(mnist):
     assert np.array_equal(labels, labels_second) and np.array_equal(first, second)
     other, _ = _one_epoch(training_dataset(x_train[:200], y_train[:200], batch_size=64, seed=6))
     assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("arch", ["robust", "original"])
+def test_the_training_command_saves_a_working_model_and_its_card(mnist, monkeypatch, tmp_path, capsys, arch):
+    # The whole command, on a slice of MNIST and one epoch: the recipe's every step runs (extra digits,
+    # augmentation, schedule, calibration, both test accuracies) in seconds instead of half an hour.
+    (x_train, y_train), (x_test, y_test) = mnist
+    monkeypatch.setattr(digits.train, "load_mnist", lambda: ((x_train[:640], y_train[:640]), (x_test[:200], y_test[:200])))
+    output = tmp_path / "small.keras"
+
+    digits.train.main(["--arch", arch, "--epochs", "1", "--output", str(output), "--verbose", "0"])
+
+    card = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert card["architecture"] == arch and card["epochs"] == 1 and card["file"] == "small.keras"
+    assert 0.3 < card["mnist_test_accuracy"] <= 1 and 0.3 < card["mnist_test_accuracy_through_to_mnist"] <= 1
+    assert card["temperature"] > 0 and (card["temperature"] != 1.0) == (arch == "robust")  # only robust is calibrated
+    out = capsys.readouterr().out
+    assert f"{card['mnist_test_accuracy_through_to_mnist']:.2%} through to_mnist" in out
+    assert f"{card['mnist_test_accuracy']:.2%} on the raw images" in out
+    recognizer = digits.Recognizer(digits.load_model(output), temperature=card["temperature"])
+    assert 0 <= recognizer(x_test[0]).digit <= 9
