@@ -52,6 +52,10 @@ _INK_THRESHOLD = 0.25
 """Ink above this fraction of full strength counts for bounding boxes."""
 _MIN_CONTRAST = 0.05
 """Below this contrast (fraction of the full grey range) an image is blank."""
+_TILT = 0.03
+"""Paper lighter on one side than the other by more than this (fraction of the grey range) is unevenly lit."""
+_PLANE_FIT = 0.025
+"""How close (fraction of the grey range) a piece of the border must be to the plane of uneven light."""
 _SPECK_SHARE = 0.01
 """Blobs with less than this share of all the ink are dust, and erased."""
 _DOT_EXTENT, _DOT_SHARE = 1.5, 0.10
@@ -112,12 +116,75 @@ def _as_float(array: np.ndarray) -> np.ndarray:
     return array / np.float32(255) if array.max() > 1.0 else array
 
 
+def _border_width(gray: np.ndarray) -> int:
+    """How many pixels wide the frame is from which `_border` and `_paper_tone` read the paper."""
+    return max(1, min(gray.shape) // 40)
+
+
 def _border(gray: np.ndarray) -> np.ndarray:
     """The pixels of a frame around the image, a few pixels wide."""
-    width = max(1, min(gray.shape) // 40)
+    width = _border_width(gray)
     return np.concatenate(
         [gray[:width].ravel(), gray[-width:].ravel(), gray[:, :width].ravel(), gray[:, -width:].ravel()]
     )
+
+
+def _paper_tone(gray: np.ndarray) -> float | np.ndarray:
+    """The paper's grey level: the median of the image's border, or a tilted plane under uneven light.
+
+    A photo lit from one side has paper that darkens across the picture; read as one
+    grey level, the dark side would count as ink. The border is cut into 16 pieces (four
+    a side). If their mean tones differ by more than `_TILT`, a plane is fitted through
+    them, leaving out the pieces it does not fit (a stroke that runs into the border);
+    passing within `_PLANE_FIT` of at least 12 pieces and rising or falling by more than
+    `_TILT` across the image, that plane is the paper.
+    Returns a float, or an (H, W) float32 array when tilted.
+    """
+    paper = float(np.median(_border(gray)))
+    height, width = gray.shape
+    frame = _border_width(gray)
+    if min(height, width) < 8 * frame:
+        return paper
+    tones, rows, cols = _border_pieces(gray, frame)
+    if np.ptp(tones) <= _TILT:  # flat paper, the usual case: no fitting needed
+        return paper
+    design = np.column_stack([np.ones_like(tones), rows - (height - 1) / 2, cols - (width - 1) / 2])
+    coefficients = np.array([paper, 0.0, 0.0])  # start from flat paper
+    for _ in range(3):  # leave out the pieces far off the plane, fit it to the others, again
+        misfit = np.abs(design @ coefficients - tones)
+        keep = misfit <= max(_PLANE_FIT, 2.5 * float(np.median(misfit)))
+        if keep.sum() < 12:
+            return paper
+        coefficients = np.linalg.lstsq(design[keep], tones[keep], rcond=None)[0]
+    level, per_row, per_col = coefficients
+    # Light is smooth: the plane must pass close by three quarters of the pieces (a digit
+    # filling its picture leaves too few clean ones to tell light from ink).
+    fits = np.count_nonzero(np.abs(design @ coefficients - tones) <= _PLANE_FIT)
+    if fits < 12 or abs(per_row) * height + abs(per_col) * width <= _TILT:
+        return paper
+    row_offsets = (np.arange(height, dtype=np.float32) - np.float32((height - 1) / 2)) * np.float32(per_row)
+    col_offsets = (np.arange(width, dtype=np.float32) - np.float32((width - 1) / 2)) * np.float32(per_col)
+    return np.float32(level) + row_offsets[:, None] + col_offsets[None, :]
+
+
+def _border_pieces(gray: np.ndarray, frame: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean tones of the border cut into four pieces a side, and each piece's centre (row, column)."""
+    height, width = gray.shape
+    quarter_h, quarter_w = height // 4, width // 4
+    across = np.concatenate([  # top and bottom pieces: (8, frame * quarter_w)
+        side[:, : 4 * quarter_w].reshape(frame, 4, quarter_w).transpose(1, 0, 2).reshape(4, -1)
+        for side in (gray[:frame], gray[-frame:])
+    ])
+    down = np.concatenate([  # left and right pieces: (8, quarter_h * frame)
+        side[: 4 * quarter_h].reshape(4, -1) for side in (gray[:, :frame], gray[:, -frame:])
+    ])
+    tones = np.concatenate([across.mean(axis=1), down.mean(axis=1)])
+    middle_w = np.arange(4) * quarter_w + (quarter_w - 1) / 2
+    middle_h = np.arange(4) * quarter_h + (quarter_h - 1) / 2
+    inset = (frame - 1) / 2  # from the image's edge to the middle of its strip of border
+    rows = np.concatenate([np.full(4, inset), np.full(4, height - 1 - inset), middle_h, middle_h])
+    cols = np.concatenate([middle_w, middle_w, np.full(4, inset), np.full(4, width - 1 - inset)])
+    return tones, rows, cols
 
 
 def ink_map(image) -> np.ndarray:
@@ -126,8 +193,9 @@ def ink_map(image) -> np.ndarray:
     ``image`` may be grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4), of any
     integer dtype (0-255) or float in [0, 1]. On an RGBA image with transparent
     pixels (a browser canvas) the alpha channel is the ink, whatever its colour.
-    Otherwise the paper's tone is read from the image's border and ink is
-    whatever differs from it in the stronger direction, so dark-on-light and
+    Otherwise the paper's tone is read from the image's border (as a tilted
+    plane where uneven light darkens one side of a photo) and ink is whatever
+    differs from it in the stronger direction, so dark-on-light and
     light-on-dark both work without being told. Contrast is stretched so the
     strongest ink is 1 and faint or anti-aliased strokes keep their shape.
 
@@ -146,17 +214,22 @@ def ink_map(image) -> np.ndarray:
         gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
     else:
         gray = _as_float(array)
-    border = _border(gray)
-    paper = float(np.median(border))
-    darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
+    paper = _paper_tone(gray)
+    if isinstance(paper, np.ndarray) and paper.mean() > 0.5:
+        # Light paper under uneven light: light multiplies paper and ink alike, so divide it out.
+        level = np.float32(paper.mean())
+        relative = (gray / np.maximum(paper, np.float32(0.02)) - np.float32(1)) * level
+    else:
+        relative = gray - paper  # 0 on the paper, negative for dark ink, positive for light ink
+    darker, lighter = -float(relative.min()), float(relative.max())
     polarity = -1.0 if darker > lighter else 1.0
-    deviation = (gray - paper) * polarity
+    deviation = relative * polarity
     strongest = float(deviation.max())
     if strongest < _MIN_CONTRAST:
         raise EmptyImageError("the image is blank: draw a digit first")
-    if polarity < 0 or paper > 0:
+    if polarity < 0 or np.max(paper) > 0:
         # Paper that is not perfectly flat (scans, photos): ignore its grain.
-        noise = 1.4826 * float(np.median(np.abs(border - paper)))
+        noise = 1.4826 * float(np.median(np.abs(_border(relative))))
         floor = min(3.0 * noise + 0.02, 0.5 * strongest)
     else:
         floor = 0.0

@@ -166,6 +166,31 @@ def test_strokes_touching_the_border():
     assert _bbox(image)[0] in (20, 21)
 
 
+@pytest.mark.parametrize("direction", ["left to right", "top to bottom", "diagonal"])
+def test_paper_darkened_by_uneven_light_is_not_ink(direction):
+    # A photo lit from one side: light multiplies paper and ink alike, and fades across the picture.
+    rows, cols = np.mgrid[0:280, 0:280] / 279.0
+    shade = {"left to right": cols, "top to bottom": rows, "diagonal": (rows + cols) / 2}[direction]
+    flat = np.maximum(drawn_seven(), 70).astype(np.uint8)  # a pencil's dark grey on white
+    lit = (flat * (1 - 0.75 * shade)).astype(np.uint8)  # the light falls to a quarter across the picture
+    ink = ink_map(lit)
+    assert (ink > 0.25).mean() < 1.2 * (ink_map(flat) > 0.25).mean()  # the dark side is paper, not ink
+    assert np.abs(digits.to_mnist(lit) - digits.to_mnist(flat)).mean() < 0.02
+
+
+@pytest.mark.parametrize("reaching", ["a stroke across the picture", "a digit filling its picture"])
+def test_ink_running_into_the_border_does_not_tilt_flat_paper(reaching):
+    from digits.preprocess import _as_float, _paper_tone
+
+    canvas = drawn_seven().astype(float) + np.random.default_rng(0).normal(0, 6, (280, 280))
+    if reaching == "a stroke across the picture":
+        cv2.line(canvas, (140, 0), (140, 279), 0, 20)  # through the top and bottom of the border
+    else:
+        canvas = canvas[52:238, 72:208]  # cropped to the 7: its bar is most of the top of the border
+    gray = _as_float(np.clip(canvas, 0, 255).astype(np.uint8))
+    assert isinstance(_paper_tone(gray), float) and _paper_tone(gray) > 0.97
+
+
 def test_a_single_dot_gives_an_image_not_a_crash():
     canvas = np.full((280, 280), 255, np.uint8)
     canvas[100, 100] = 0
