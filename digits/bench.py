@@ -27,7 +27,7 @@ import numpy as np
 
 from .augment import cross_seven, flag_one, slash_zero
 from .data import load_mnist
-from .drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits
+from .drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits, unevenly_lit
 from .model import SHIPPED_MODEL, load_model, read_card
 from .preprocess import to_mnist
 from .recognize import UNSURE_BELOW, Recognizer
@@ -146,6 +146,9 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
             *scanned_digits(x_test, y_test, n, seed=seed + 5))
     measure(f"scanned as above, each digit stretched to fill its square (as Semeion stores them), n={n}",
             *scanned_digits(x_test, y_test, n, seed=seed + 6, stretched=True))
+    scans, scan_labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
+    measure(f"scanned as in the first scan row, photographed under uneven light (falling to 25-60% across), n={n}",
+            unevenly_lit(scans, seed=seed + 7), scan_labels)
 
     measure(f"sketched stroke by stroke from templates, n={n}", *sketched_digits(n, seed=seed + 2))
     images, labels = sketched_digits(max(40, n // 5), seed=seed + 3, continental=True)

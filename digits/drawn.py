@@ -12,7 +12,8 @@ and anywhere on the canvas. Three sources are offered:
   simple templates, randomly slanted and stretched, as a mouse would;
 - `scanned_digits` makes them look like scans from other digit collections:
   stored at low resolution (grey or black-and-white, `stored_small`; training
-  makes its stretched 1s the same way), enlarged, on grey paper.
+  makes its stretched 1s the same way), enlarged, on grey paper;
+  `unevenly_lit` then darkens any of these towards one side, as a photo can be.
 
 All three return ``(images, labels)``: uint8 arrays of shape (n, size, size), dark
 ink (near 0) on light paper (near 255; greyer for scans), and int64 labels 0-9. All are seeded and
@@ -119,6 +120,26 @@ def scanned_digits(
         scan = paper + (tone - paper) * field + rng.normal(0, rng.uniform(0, 10), field.shape)
         images[i] = np.clip(np.rint(scan), 0, 255).astype(np.uint8)
     return images, y[chosen].astype(np.int64)
+
+
+def unevenly_lit(images: np.ndarray, seed: int = 0, darkest: tuple[float, float] = (0.25, 0.6)) -> np.ndarray:
+    """The drawings as photographed under uneven light: darker towards one side.
+
+    Light multiplies paper and ink alike. Across each picture, in a random direction,
+    it falls from full to a fraction drawn uniformly from ``darkest``.
+    ``images``: (n, H, W) uint8; returns the same shape and dtype; seeded.
+    """
+    images = np.asarray(images)
+    rng = np.random.default_rng(seed)
+    rows, cols = np.mgrid[0 : images.shape[1], 0 : images.shape[2]].astype(np.float32)
+    out = np.empty_like(images)
+    for i, image in enumerate(images):
+        angle = rng.uniform(0, 2 * np.pi)
+        ramp = np.cos(angle) * cols + np.sin(angle) * rows
+        ramp = (ramp - ramp.min()) / (ramp.max() - ramp.min())  # 0 where the light is full, 1 where darkest
+        light = 1 - (1 - rng.uniform(*darkest)) * ramp
+        out[i] = np.clip(np.rint(image * light), 0, 255).astype(np.uint8)
+    return out
 
 
 def stored_small(mnist_image: np.ndarray, rng: np.random.Generator, stretched: bool = False) -> np.ndarray:

@@ -28,6 +28,8 @@ def test_bench_measures_the_shipped_model_and_rewrites_only_its_own_section(tmp_
     assert float(raw.rstrip("%")) >= 99.0, raw  # the shipped model, not the original network
     for name in bench.VARIATIONS:
         assert float(rows[f"drawn: {name}, n=10"].rstrip("%")) >= 70.0
+    lit = next(value for name, value in rows.items() if "under uneven light" in name)
+    assert float(lit.rstrip("%")) >= 70.0
     # The rotated and small thick-pen rows are also split into bands: every drawing in one band, same accuracy.
     for variation, bands in (("rotated", "by degrees turned"), ("small with a thick pen", "by pen width")):
         whole = next(value for name, value in rows.items() if name.startswith(f"drawn: {variation} ("))

@@ -135,6 +135,19 @@ def test_scanned_digits_look_like_enlarged_low_resolution_scans(test_digits):
     assert np.mean(border(images).std(axis=1) > 2) > 0.5  # and the grain of a scanner on most of them
 
 
+def test_unevenly_lit_drawings_darken_towards_one_side_only(test_digits):
+    images, _ = drawn.drawn_digits(*test_digits, n=12, seed=5)
+    lit = drawn.unevenly_lit(images, seed=1, darkest=(0.3, 0.5))
+    assert lit.shape == images.shape and lit.dtype == np.uint8
+    assert np.array_equal(lit, drawn.unevenly_lit(images, seed=1, darkest=(0.3, 0.5)))
+    assert (lit <= images).all()  # light only takes away
+    light = lit.astype(float) / np.maximum(images, 1)
+    for ratio, image in zip(light, images):
+        paper = image > 200
+        assert ratio[paper].max() > 0.97 and 0.3 - 0.02 <= ratio[paper].min() <= 0.5 + 0.02  # full light to darkest
+        assert border(ratio[None])[0].std() > 0.05  # falling across the picture, not uniformly dimmed
+
+
 def test_stretched_scans_fill_a_square_like_semeion(test_digits):
     def ink_box_aspect(image):
         paper = np.median(border(image[None]))
