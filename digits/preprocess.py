@@ -52,8 +52,11 @@ _INK_THRESHOLD = 0.25
 """Ink above this fraction of full strength counts for bounding boxes."""
 _MIN_CONTRAST = 0.05
 """Below this contrast (fraction of the full grey range) an image is blank."""
-_TILT = 0.03
-"""Paper lighter on one side than the other by more than this (fraction of the grey range) is unevenly lit."""
+_TILT = 0.1
+"""Paper lighter on one side than the other by more than this (fraction of the grey range) is unevenly lit.
+
+Milder slopes are left to the noise floor of `ink_map`, which handles them; the white corners of a
+turned drawing make slopes of up to 0.075, which are not light."""
 _PLANE_FIT = 0.025
 """How close (fraction of the grey range) a piece of the border must be to the plane of uneven light."""
 _SPECK_SHARE = 0.01
