@@ -103,7 +103,7 @@ def _checked_array(image) -> np.ndarray:
 def _as_float(array: np.ndarray) -> np.ndarray:
     """An image array as float32 in [0, 1] (integers are read as 0-255, floats as 0-1 or 0-255)."""
     if array.dtype == np.uint8:
-        return array.astype(np.float32) * np.float32(1 / 255)
+        return np.multiply(array, np.float32(1 / 255), dtype=np.float32)
     if array.dtype == np.bool_:
         return array.astype(np.float32)
     if np.issubdtype(array.dtype, np.integer):
@@ -213,7 +213,9 @@ def ink_map(image) -> np.ndarray:
             raise EmptyImageError("the image is blank: draw a digit first")
         alpha *= np.float32(1 / strongest)
         return alpha
-    if array.ndim == 3:
+    if array.ndim == 3 and array.dtype == np.uint8:  # OpenCV's integer conversion is twice as fast
+        gray = _as_float(cv2.cvtColor(np.ascontiguousarray(array[:, :, :3]), cv2.COLOR_RGB2GRAY))
+    elif array.ndim == 3:
         gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
     else:
         gray = _as_float(array)
@@ -224,10 +226,9 @@ def ink_map(image) -> np.ndarray:
         relative = (gray / np.maximum(paper, np.float32(0.02)) - np.float32(1)) * level
     else:
         relative = gray - paper  # 0 on the paper, negative for dark ink, positive for light ink
-    darker, lighter = -float(relative.min()), float(relative.max())
-    polarity = -1.0 if darker > lighter else 1.0
-    deviation = relative * polarity
-    strongest = float(deviation.max())
+    lowest, highest = cv2.minMaxLoc(relative)[:2]
+    polarity = -1.0 if -lowest > highest else 1.0
+    strongest = highest if polarity > 0 else -lowest
     if strongest < _MIN_CONTRAST:
         raise EmptyImageError("the image is blank: draw a digit first")
     if polarity < 0 or np.max(paper) > 0:
@@ -236,8 +237,11 @@ def ink_map(image) -> np.ndarray:
         floor = min(3.0 * noise + 0.02, 0.5 * strongest)
     else:
         floor = 0.0
-    ink = (deviation - floor) / (strongest - floor)
-    return np.clip(ink, 0.0, 1.0, out=ink).astype(np.float32, copy=False)
+    # ink = (polarity * relative - floor) / (strongest - floor), clipped to [0, 1]: in place, one array.
+    ink = np.multiply(relative, np.float32(polarity), out=relative)
+    np.subtract(ink, np.float32(floor), out=ink)
+    np.divide(ink, np.float32(strongest - floor), out=ink)
+    return np.clip(ink, 0.0, 1.0, out=ink)
 
 
 def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarray:
@@ -249,7 +253,7 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     The largest blob always stays.
     Raises `EmptyImageError` if no pixel reaches ``threshold``.
     """
-    mask = (ink > threshold).astype(np.uint8)
+    mask = (ink > threshold).view(np.uint8)  # the booleans as 0s and 1s, without a copy
     outer = ink_box(mask)
     if outer is None:
         raise EmptyImageError("the image is blank: draw a digit first")
