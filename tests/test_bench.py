@@ -40,6 +40,8 @@ def test_bench_measures_the_shipped_model_and_rewrites_only_its_own_section(tmp_
         assert right == round(float(whole.rstrip("%")) / 10), (whole, split)
     median = rows["recognize one 280x280 RGBA canvas: median"]
     assert median.endswith(" ms") and float(median.split()[0]) > 0
+    grey = next(value for name, value in rows.items() if name.startswith("recognize one 280x280 grey picture"))
+    assert re.fullmatch(r"\d+\.\d\d / \d+\.\d\d ms", grey), grey
     assert capsys.readouterr().out.startswith("Measured ")
 
 
