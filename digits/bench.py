@@ -142,11 +142,11 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
             rows.append((f"drawn: {short}, by pen width as a share of the digit's height (training's pens reach 50%)",
                          by_band(right, 100 * pen_share, variation["pen_bands"], unit="%")))
 
+    scans, scan_labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
     measure(f"scanned: stored at 16x16 or 32x32 (grey or binarised), enlarged onto grey noisy paper, n={n}",
-            *scanned_digits(x_test, y_test, n, seed=seed + 5))
+            scans, scan_labels)
     measure(f"scanned as above, each digit stretched to fill its square (as Semeion stores them), n={n}",
             *scanned_digits(x_test, y_test, n, seed=seed + 6, stretched=True))
-    scans, scan_labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
     measure(f"scanned as in the first scan row, photographed under uneven light (falling to 25-60% across), n={n}",
             unevenly_lit(scans, seed=seed + 7), scan_labels)
 
