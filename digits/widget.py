@@ -6,7 +6,7 @@ draw" switch, and the result: the digit, large, with its probability, a bar
 chart of all ten probabilities and the 28x28 image the network saw.
 
 The pad keeps every stroke in Python as a list of points and rasterises the
-strokes itself with OpenCV (`render_strokes`) when asked to recognise them, so
+strokes itself (`render_strokes`, the one rasteriser of `digits.strokes`) when asked to recognise them, so
 it never has to read pixels back from the browser (ipycanvas syncs image data
 asynchronously, and an empty canvas is transparent). The canvas in the browser
 only shows the same strokes as they are drawn. Recognition goes through
@@ -31,6 +31,7 @@ import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
 import digits
+from digits import strokes as strokes_module
 
 _log = logging.getLogger(__name__)
 _log.addHandler(logging.NullHandler())  # a library must never print on its own: no traceback reaches a student
@@ -70,24 +71,13 @@ def is_dot(strokes: Iterable[Sequence[Point]], width: float = LINE_WIDTH) -> boo
 
 
 def render_strokes(strokes: Iterable[Sequence[Point]], size: int = PAD_SIZE, width: float = LINE_WIDTH) -> np.ndarray:
-    """Draw strokes the way the pad shows them: round-capped black lines on white.
+    """Draw strokes the way the pad shows them: `digits.strokes.render_strokes` with the pad's size and pen.
 
     ``strokes``: sequences of ``(x, y)`` points in pad pixels (a single point
     is a dot). Returns a (size, size) uint8 grey image, 255 = paper, 0 = ink,
-    anti-aliased.
+    anti-aliased: the same rasteriser training and the benchmark draw real pen strokes with.
     """
-    image = np.full((size, size), 255, np.uint8)
-    shift = 4  # OpenCV draws at sub-pixel precision in units of 1/16 pixel
-    scale = 1 << shift
-    radius = int(round(width / 2 * scale))
-    thickness = max(1, int(round(width)))
-    for stroke in strokes:
-        points = [(int(round(x * scale)), int(round(y * scale))) for x, y in stroke]
-        for point in points:  # round caps and round joins
-            cv2.circle(image, point, radius, 0, thickness=-1, lineType=cv2.LINE_AA, shift=shift)
-        for start, end in zip(points, points[1:]):
-            cv2.line(image, start, end, 0, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
-    return image
+    return strokes_module.render_strokes(strokes, size, width)
 
 
 def _safely(handler):

@@ -11,8 +11,12 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
 
+SHARED_PENDIGITS = REPO.parent / "shared" / "data" / "handwriting" / "pendigits"
+
 if "DIGITS_MNIST" not in os.environ and SHARED_MNIST.is_file():
     os.environ["DIGITS_MNIST"] = str(SHARED_MNIST)
+if "DIGITS_PENDIGITS" not in os.environ and (SHARED_PENDIGITS / "pendigits-orig.tra").is_file():
+    os.environ["DIGITS_PENDIGITS"] = str(SHARED_PENDIGITS)
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +28,17 @@ def mnist():
         return digits.load_mnist()
     except digits.MnistError as exc:
         pytest.skip(f"MNIST is not available here: {exc}")
+
+
+@pytest.fixture(scope="session")
+def pen_train():
+    """The pendigits training writers' strokes (`digits.pendigits.PenDigits`); skips where none can be had."""
+    from digits.pendigits import PendigitsError, load_pendigits
+
+    try:
+        return load_pendigits("train")
+    except PendigitsError as exc:
+        pytest.skip(f"pendigits is not available here: {exc}")
 
 
 def as_canvas_drawing(mnist_image: np.ndarray) -> np.ndarray:
