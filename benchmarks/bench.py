@@ -1,16 +1,20 @@
-"""The benchmark: how well and how fast `digits.recognize` works on drawings.
+"""The benchmark: how well and how fast `digits.recognize` works, real writers first.
 
-    python -m digits.bench                       # the shipped model, prints a table
-    python -m digits.bench --write BENCHMARKS.md # ...and keeps the table there
-    python -m digits.bench --model other.keras --n 300
-    python -m digits.bench --seed 100            # other drawings of the same kinds
+    python benchmarks/bench.py                       # the shipped model, prints a table
+    python benchmarks/bench.py --write BENCHMARKS.md # ...and keeps the table (and a picture of the mistakes) there
+    python benchmarks/bench.py --model other.keras --n 300
+    python benchmarks/bench.py --seed 100            # other synthetic drawings of the same kinds
 
-Every drawing goes through `digits.recognize`-style recognition one image at a
-time, exactly as the drawing pad calls it. The drawn sets are made from MNIST
-*test* digits (never seen in training) rendered as canvas drawings with
-`digits.drawn`, under one variation at a time, plus the same digits as
-low-resolution scans, digits sketched stroke by stroke, handwriting styles
-MNIST lacks, and random scribbles that are not digits at all.
+Every picture goes through recognition one image at a time, exactly as the
+drawing pad calls it. The table has three parts, in this order:
+
+1. **real**: people's handwriting from other countries (`real_sets`, the dev sets of
+   ``../shared/data/handwriting``), never trained on;
+2. **MNIST**: the test set, raw and through `to_mnist`;
+3. **synthetic**: drawings made by the project's own generators (`digits.drawn`,
+   `digits.augment`) from MNIST *test* digits, one variation at a time, plus
+   scans, sketches, styles and scribbles. Several of those generators also make
+   training digits, so these rows say the pipeline works, not that it reads real people.
 """
 
 from __future__ import annotations
@@ -22,15 +26,23 @@ import platform
 import time
 from pathlib import Path
 
+import sys
+
 import cv2
 import numpy as np
 
-from .augment import cross_seven, flag_one, slash_zero
-from .data import load_mnist
-from .drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits, unevenly_lit
-from .model import SHIPPED_MODEL, load_model, read_card
-from .preprocess import to_mnist
-from .recognize import UNSURE_BELOW, Recognizer
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import real_sets  # noqa: E402
+from digits.augment import cross_seven, flag_one, slash_zero  # noqa: E402
+from digits.data import load_mnist  # noqa: E402
+from digits.drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits, unevenly_lit  # noqa: E402
+from digits.model import SHIPPED_MODEL, load_model, read_card  # noqa: E402
+from digits.preprocess import to_mnist  # noqa: E402
+from digits.recognize import UNSURE_BELOW, Recognizer  # noqa: E402
+
+SYNTHETIC = "synthetic (project's own generators)"
+"""The label every row drawn by the project's own generators starts with."""
 
 _TYPICAL = {"scale": (0.45, 0.8), "stroke": (10.0, 24.0)}
 VARIATIONS = {
@@ -100,19 +112,32 @@ def _latency(recognizer: Recognizer, image: np.ndarray, repeats: int) -> tuple[f
     return float(np.median(times)), float(np.percentile(times, 95))
 
 
-def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 0) -> list[tuple[str, str]]:
-    """Run the benchmark; return (measure, value) rows."""
+def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 0,
+        real_limit: int | None = None, mistakes: str | os.PathLike | None = None) -> list[tuple[str, str]]:
+    """Run the benchmark; return (measure, value) rows.
+
+    ``real_limit`` measures only the first that many pictures of each real set
+    (for a quick run); ``mistakes`` saves a picture of the real sets' mistakes there.
+    """
     path = Path(model_path) if model_path else SHIPPED_MODEL
     card = read_card(path)
     recognizer = Recognizer(load_model(path), temperature=float(card.get("temperature", 1.0)))
+    rows: list[tuple[str, str]] = []
+
+    results = real_sets.real_results(recognizer, limit=real_limit)
+    rows += real_sets.rows(results)
+    if mistakes:
+        figure = real_sets.mistakes_figure(results)
+        figure.savefig(mistakes, dpi=72, bbox_inches="tight")
+
     (_, _), (x_test, y_test) = load_mnist()
     rng = np.random.default_rng(seed)
-    rows: list[tuple[str, str]] = []
 
     def measure(name: str, images, labels) -> tuple[np.ndarray, np.ndarray]:
         """Recognise ``images`` one at a time, add the accuracy as a row; return what `_recognized` does."""
         right, confidence = _recognized(recognizer, images, labels)
-        rows.append((name, f"{right.mean():.2%}"))
+        synthetic = name.split()[0].rstrip(":") in SYNTHETIC_KINDS
+        rows.append((f"{SYNTHETIC}: {name}" if synthetic else name, f"{right.mean():.2%}"))
         return right, confidence
 
     mnist_accuracy = float((recognizer.predict_mnist(x_test / 255.0).argmax(axis=1) == y_test).mean())
@@ -121,7 +146,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     through_accuracy = float((recognizer.predict_mnist(through).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, through to_mnist as recognize does", f"{through_accuracy:.2%}"))
     pick = rng.choice(len(x_test), n, replace=False)
-    measure(f"MNIST test digits as 280x280 canvas drawings, n={n}, via recognize", [enlarged(x_test[i]) for i in pick], y_test[pick])
+    measure(f"MNIST test digits enlarged onto a 280x280 canvas, n={n}, via recognize", [enlarged(x_test[i]) for i in pick], y_test[pick])
 
     drawn_confidence = []
     for name, variation in VARIATIONS.items():
@@ -136,10 +161,10 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         # Where in the row the errors are: how far the drawings were turned, how fat the pen was for the digit.
         short = name.split(" (")[0]
         if "angle_bands" in variation:
-            rows.append((f"drawn: {short}, by degrees turned either way (training turns most digits up to 15)",
+            rows.append((f"{SYNTHETIC}: drawn: {short}, by degrees turned either way (training turns most digits up to 15)",
                          by_band(right, np.abs(angles), variation["angle_bands"], unit=" deg")))
         if "pen_bands" in variation:
-            rows.append((f"drawn: {short}, by pen width as a share of the digit's height (training's pens reach 50%)",
+            rows.append((f"{SYNTHETIC}: drawn: {short}, by pen width as a share of the digit's height (training's pens reach 50%)",
                          by_band(right, 100 * pen_share, variation["pen_bands"], unit="%")))
 
     scans, scan_labels = scanned_digits(x_test, y_test, n, seed=seed + 5)
@@ -157,13 +182,13 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     for name, digit, style in (("crossed 7s", 7, cross_seven), ("flagged 1s", 1, flag_one), ("slashed 0s", 0, slash_zero)):
         chosen = np.flatnonzero(y_test == digit)[: max(10, n // 5)]
         images = [enlarged(np.round(style(x_test[i], rng) * 255).astype(np.uint8)) for i in chosen]
-        measure(f"{name} (made from MNIST test digits, style as in training), n={len(chosen)}", images, y_test[chosen])
+        measure(f"styled: {name} (made from MNIST test digits, style as in training), n={len(chosen)}", images, y_test[chosen])
 
     scrawls = scribbles(max(50, n // 5), seed=seed + 4)
     flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scrawls])
     real_flagged = np.mean(np.concatenate(drawn_confidence) < UNSURE_BELOW)
-    rows.append((f"scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scrawls)}", f"{flagged:.0%}"))
-    rows.append(("drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
+    rows.append((f"{SYNTHETIC}: scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scrawls)}", f"{flagged:.0%}"))
+    rows.append((f"{SYNTHETIC}: drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
 
     canvas = np.zeros((280, 280, 4), np.uint8)
     canvas[:, :, 3] = 255 - enlarged(x_test[0])
@@ -179,6 +204,10 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     rows.append(("training time (from the model card)", f"{card.get('training_seconds', 0) / 60:.1f} min, {card.get('trained_on', '?')}"))
     rows.append(("temperature (probability calibration)", f"{card.get('temperature', 1.0)}"))
     return rows
+
+
+SYNTHETIC_KINDS = ("drawn", "scanned", "sketched", "styled")
+"""Row names whose first word is one of these are drawn by the project's generators."""
 
 
 def machine() -> str:
@@ -203,18 +232,21 @@ def table(rows: list[tuple[str, str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m digits.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.split("\n")[0])
     parser.add_argument("--model", help="a .keras model (default: the shipped one)")
     parser.add_argument("--n", type=int, default=1000, help="drawings per row (default 1000)")
     parser.add_argument("--seed", type=int, default=0,
                         help="which drawings: other seeds pick other digits, pens and places (default 0)")
-    parser.add_argument("--write", help="also write the table, with the machine, into this Markdown file")
+    parser.add_argument("--real-limit", type=int, help="only the first N pictures of each real set (a quick run)")
+    parser.add_argument("--write", help="also write the table, with the machine, into this Markdown file, "
+                        "and the picture of the real sets' mistakes beside it")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    rows = run(args.model, args.n, args.seed)
+    mistakes = Path(args.write).parent / MISTAKES if args.write else None
+    rows = run(args.model, args.n, args.seed, real_limit=args.real_limit, mistakes=mistakes)
     text = (
         f"Measured {datetime.date.today().isoformat()} on {machine()}, "
-        f"model `{Path(args.model or SHIPPED_MODEL).name}`, drawings of seed {args.seed}; "
+        f"model `{Path(args.model or SHIPPED_MODEL).name}`, synthetic drawings of seed {args.seed}; "
         f"the run took {time.perf_counter() - started:.0f} s.\n\n"
         + table(rows)
     )
@@ -222,6 +254,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         _write_section(Path(args.write), text)
 
+
+MISTAKES = "benchmarks/real_mistakes.png"
+"""Where ``--write`` saves the picture of the real sets' mistakes, beside the Markdown file."""
 
 _BEGIN, _END = "<!-- bench:begin -->", "<!-- bench:end -->"
 

@@ -3,7 +3,7 @@
 Each drawing goes through `digits.recognize`, one at a time, as the drawing pad
 calls it. The drawings are MNIST *test* digits (never trained on) redrawn as
 280x280 canvas drawings by `digits.drawn`; the full measurement, with more
-variations and more drawings, is ``python -m digits.bench`` (BENCHMARKS.md).
+variations and more drawings, is ``python benchmarks/bench.py`` (BENCHMARKS.md).
 """
 
 import numpy as np

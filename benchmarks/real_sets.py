@@ -1,0 +1,166 @@
+"""Real people's handwriting, measured: the dev sets of ``../shared/data/handwriting/``.
+
+    python benchmarks/real_sets.py                  # the shipped model, one table
+    python benchmarks/real_sets.py --model other.keras --mistakes mistakes.png
+
+Every picture goes through recognition one at a time, as the drawing pad calls it.
+These sets are for measuring only: nothing in the project trains on them or is
+fitted to them. The folder is ``$DIGITS_HANDWRITING`` or, beside the repository,
+``../shared/data/handwriting``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from digits.model import SHIPPED_MODEL, load_model, read_card  # noqa: E402
+from digits.recognize import Recognizer  # noqa: E402
+
+HANDWRITING = Path(os.environ.get("DIGITS_HANDWRITING")
+                   or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "handwriting")
+"""The folder of the real sets."""
+
+REAL_SETS = {
+    "pendigits_dev": "14 writers, tablet pen, Istanbul; drawn on a 280x280 canvas",
+    "cvl_dev": "303 writers, scanned forms, Austria; stored at 28x28",
+    "ardis_dev": "Swedish church records 1895-1970, scanned; stored at 28x28",
+    "uji2_dev": "60 writers, tablet pen, Spain; drawn on a 280x280 canvas",
+    "chars74k_dev": "55 writers, tablet PC, India; drawn on a 280x280 canvas",
+}
+"""The real digit sets, each with where its digits come from."""
+
+SLOPPY_WRITER = ("pendigits_dev", "tes_w13")
+"""The writer whose digits the data's README calls very sloppy; reported with and without."""
+
+
+@dataclass(frozen=True)
+class RealSet:
+    """One real set: (N, 280, 280) uint8 pictures, (N,) labels and (N,) writer ids ('' where none)."""
+
+    name: str
+    images: np.ndarray
+    labels: np.ndarray
+    writers: np.ndarray
+
+    def without_writer(self, writer: str) -> "RealSet":
+        keep = self.writers != writer
+        return RealSet(f"{self.name} without {writer}", self.images[keep], self.labels[keep], self.writers[keep])
+
+
+def load_real_set(name: str, folder: Path = HANDWRITING, limit: int | None = None) -> RealSet:
+    """Read ``<folder>/<name>.npz`` (its first ``limit`` pictures, if given).
+
+    Raises FileNotFoundError naming the file when it is not there.
+    """
+    path = Path(folder) / f"{name}.npz"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: set DIGITS_HANDWRITING to the folder of the real sets")
+    with np.load(path, allow_pickle=False) as data:
+        writers = data["writers"] if "writers" in data.files else np.full(len(data["labels"]), "")
+        keep = slice(None, limit)
+        return RealSet(name, data["images"][keep], data["labels"][keep].astype(np.int64),
+                       np.asarray(writers)[keep].astype(str))
+
+
+@dataclass(frozen=True)
+class Result:
+    """What recognition made of one set: each answer, and the 28x28 image the network saw."""
+
+    name: str
+    labels: np.ndarray
+    answers: np.ndarray
+    seen: np.ndarray
+
+    @property
+    def accuracy(self) -> float:
+        return float((self.answers == self.labels).mean())
+
+    def per_class(self) -> np.ndarray:
+        """(10,) accuracy of each digit (nan where the set has none)."""
+        return np.array([(self.answers[self.labels == d] == d).mean() if (self.labels == d).any() else np.nan
+                         for d in range(10)])
+
+    def top_confusions(self, count: int = 3) -> list[tuple[int, int, int]]:
+        """The ``count`` most frequent (true digit, read as, times) mistakes."""
+        pairs = {}
+        for true, read in zip(self.labels[self.answers != self.labels], self.answers[self.answers != self.labels]):
+            pairs[(int(true), int(read))] = pairs.get((int(true), int(read)), 0) + 1
+        return [(t, r, n) for (t, r), n in sorted(pairs.items(), key=lambda item: -item[1])[:count]]
+
+
+def measure(recognizer: Recognizer, real: RealSet) -> Result:
+    """Recognise every picture of ``real`` one at a time, as the pad does."""
+    predictions = [recognizer(image) for image in real.images]
+    return Result(real.name, real.labels, np.array([p.digit for p in predictions]),
+                  np.stack([p.image for p in predictions]))
+
+
+def subset(result: Result, keep: np.ndarray, name: str) -> Result:
+    return Result(name, result.labels[keep], result.answers[keep], result.seen[keep])
+
+
+def real_results(recognizer: Recognizer, folder: Path = HANDWRITING, limit: int | None = None) -> list[Result]:
+    """Every real set measured (the first ``limit`` pictures of each, if given), pendigits also without its sloppy writer."""
+    results = []
+    for name in REAL_SETS:
+        real = load_real_set(name, folder, limit)
+        result = measure(recognizer, real)
+        results.append(result)
+        if name == SLOPPY_WRITER[0]:
+            results.append(subset(result, real.writers != SLOPPY_WRITER[1], f"{name} without {SLOPPY_WRITER[1]}"))
+    return results
+
+
+def rows(results: list[Result]) -> list[tuple[str, str]]:
+    """(measure, value) rows: accuracy, the weakest digits and the top confusions of each set."""
+    out = []
+    for result in results:
+        per_class = result.per_class()
+        weakest = np.argsort(per_class)[:3]
+        confusions = ", ".join(f"{t} as {r} ({n})" for t, r, n in result.top_confusions())
+        source = REAL_SETS.get(result.name.split(" ")[0], "")
+        out.append((f"real: {result.name} ({source}), n={len(result.labels)}", f"{result.accuracy:.2%}"))
+        out.append((f"real: {result.name}, weakest digits; most frequent mistakes",
+                    ", ".join(f"{d} {per_class[d]:.1%}" for d in weakest) + f"; {confusions or 'none'}"))
+    return out
+
+
+def mistakes_figure(results: list[Result], per_set: int = 12):
+    """A figure of each set's mistakes: the 28x28 image the network saw, titled 'true -> read'."""
+    from digits.plots import show_digits
+
+    images, titles = [], []
+    for result in results:
+        if " without " in result.name:
+            continue
+        wrong = np.flatnonzero(result.answers != result.labels)[:per_set]
+        images += [result.seen[i] for i in wrong]
+        titles += [f"{result.name.split('_')[0]}: {result.labels[i]}\u2192{result.answers[i]}" for i in wrong]
+    return show_digits(np.array(images), titles, ncols=per_set,
+                       title="Real digits read wrong (set: true \u2192 read), as the network saw them")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", help="a .keras model (default: the shipped one)")
+    parser.add_argument("--mistakes", help="also save a picture of the mistakes to this PNG")
+    args = parser.parse_args(argv)
+    path = Path(args.model) if args.model else SHIPPED_MODEL
+    recognizer = Recognizer(load_model(path), temperature=float(read_card(path).get("temperature", 1.0)))
+    results = real_results(recognizer)
+    for name, value in rows(results):
+        print(f"| {name} | {value} |")
+    if args.mistakes:
+        mistakes_figure(results).savefig(args.mistakes, dpi=80, bbox_inches="tight")
+
+
+if __name__ == "__main__":
+    main()
