@@ -8,13 +8,14 @@ is importable from here:
     >>> digits.recognize(x_test[0]).digit
     7
 
-Modules, one concern each: `data` (MNIST), `model` (the networks, saving and
-loading), `train` (``python -m digits.train``), `augment` (training-time
-augmentation), `calibration` (temperature scaling), `preprocess` (any picture
-to MNIST format), `recognize` (one picture to a `Prediction`), `widget` (the
-drawing pad), `plots` (the course's figures), `drawn` (synthetic canvas
-drawings), `checks` and `assignments` (classroom exercises, nbgrader) and
-`bench` (``python -m digits.bench``).
+Modules, one concern each: `data` (MNIST), `pendigits` (real writers' pen
+strokes), `strokes` (drawing strokes as pictures), `model` (the networks,
+saving and loading), `train` (``python -m digits.train``), `augment`
+(training-time augmentation), `calibration` (temperature scaling), `preprocess`
+(any picture to MNIST format), `recognize` (one picture to a `Prediction`),
+`widget` (the drawing pad), `plots` (the course's figures), `drawn` (synthetic
+canvas drawings), and `checks` and `assignments` (classroom exercises,
+nbgrader). The benchmark lives outside the package, in ``benchmarks/``.
 """
 
 from .data import MnistError, load_mnist

@@ -17,7 +17,9 @@ variety:
   thick pen, whose loops fill with ink, again through `to_mnist`;
 * `stretched_ones()` - MNIST 1s cropped and stretched to fill a square, as
   some scanned collections store every digit;
-  `extra_training_digits()` makes all of them for training.
+  `extra_training_digits()` makes all of them for training;
+* `pen_digits_drawn()` - real writers' pen strokes (`digits.pendigits`) drawn
+  afresh, with a new pen, size, slant and wobble, every time it is called.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 from ._quiet import import_keras
 from .drawn import stored_small
 from .preprocess import EmptyImageError, stroke_width, to_mnist
+from .strokes import fit_strokes, render_strokes, reshaped_strokes
 
 keras = import_keras()
 
@@ -300,3 +303,49 @@ def extra_training_digits(images: np.ndarray, labels: np.ndarray, seed: int = 0)
     stretched_x, stretched_y = stretched_ones(images, labels, seed=seed + 2)
     return np.concatenate([styled_x, thick_x, stretched_x]), np.concatenate([styled_y, thick_y, stretched_y])
 
+
+
+PEN_HEIGHTS = (80.0, 250.0)
+"""Heights, in pixels, at which `pen_digits_drawn` draws a digit: 30-90% of the 280-pixel pad."""
+PEN_WIDTHS = (6.0, 30.0)
+"""Pen widths, in pixels, of `pen_digits_drawn` (the pad's pen is 20)."""
+
+
+def pen_digit_drawn(strokes, rng: np.random.Generator, heights: tuple[float, float] = PEN_HEIGHTS,
+                    widths: tuple[float, float] = PEN_WIDTHS) -> np.ndarray:
+    """One digit's strokes reshaped by `reshaped_strokes`, drawn with a random pen and size, through `to_mnist`.
+
+    The digit is drawn ``heights`` pixels tall with a pen ``widths`` wide (both
+    uniform at random) onto a canvas just big enough for it, as `render_strokes`
+    draws the pad. Returns (28, 28) float32 in [0, 1], as recognition feeds the network.
+    """
+    height, width = rng.uniform(*heights), rng.uniform(*widths)
+    shaped = reshaped_strokes(strokes, rng)
+    span = np.ptp(np.vstack(shaped), axis=0)
+    across = span[0] / max(span[1], 1e-6) * height
+    margin = width + 8
+    size = (int(height + 2 * margin), int(max(across, 1) + 2 * margin))
+    fitted = fit_strokes(shaped, height, center=(size[1] / 2, size[0] / 2))
+    return to_mnist(render_strokes(fitted, size, width))
+
+
+def pen_digits_drawn(strokes: list, labels: np.ndarray, seed: int = 0,
+                     return_kept: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Every digit in ``strokes`` drawn once by `pen_digit_drawn`: (N, 28, 28) uint8 MNIST format and (N,) labels.
+
+    Each call with another ``seed`` draws every digit afresh. Digits whose strokes
+    come out as no ink at all are left out, with their labels; with ``return_kept``
+    the second array is instead the (N,) int64 indices of the digits drawn.
+    """
+    rng = np.random.default_rng(seed)
+    made, kept = [], []
+    for index, digit in enumerate(strokes):
+        try:
+            made.append(pen_digit_drawn(digit, rng))
+        except EmptyImageError:
+            continue
+        kept.append(index)
+    images = np.round(np.array(made, dtype=np.float32).reshape(-1, 28, 28) * 255).astype(np.uint8)
+    if return_kept:
+        return images, np.array(kept, dtype=np.int64)
+    return images, np.asarray(labels)[kept].astype(np.uint8)

@@ -28,6 +28,7 @@ import numpy as np
 from .calibration import apply_temperature, expected_calibration_error, fit_temperature
 from .data import load_mnist
 from .model import SHIPPED_MODEL, build_cnn, build_robust_cnn, card_path
+from .pendigits import CREDIT
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Recipe:
     augment: bool
     description: str
     peak_learning_rate: float = 0.001
+    style_generators: bool = True
+    """With ``augment``: add the project's generated styles (`augment.extra_training_digits`)."""
+    real_pen_digits: bool = False
+    """With ``augment``: add the pendigits training writers' strokes, drawn afresh every epoch."""
 
 
 RECIPES = {
@@ -55,13 +60,16 @@ RECIPES = {
     ),
     "robust": Recipe(
         build=build_robust_cnn,
-        epochs=34,
+        epochs=14,
         batch_size=128,
         validation_split=0.1,
         augment=True,
         peak_learning_rate=0.003,
+        real_pen_digits=True,
         description="Four 3x3 convolutions with batch normalisation and dropout; trained on MNIST, each "
-        "digit either as it is or passed through to_mnist (as recognition sees it), plus crossed 7s, 1s with long flags, slashed 0s, "
+        "digit either as it is or passed through to_mnist (as recognition sees it), plus the 7,494 digits of "
+        "the 30 pendigits training writers (real pen strokes; Alpaydin & Alimoglu 1998, UCI, CC BY 4.0), "
+        "each drawn afresh every epoch with a random pen, size, slant, turn and wobble, plus crossed 7s, 1s with long flags, slashed 0s, "
         "digits drawn small with a thick pen and 1s stretched to fill a square, with random rotation (7s and 1s each turned only a little towards the other), "
         "slant, zoom, shift and stroke width on every batch; Adam with one epoch of warm-up then cosine decay; probabilities "
         "calibrated by temperature scaling on the held-out 10%.",
@@ -85,17 +93,18 @@ def prepare(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train(
-    arch: str = DEFAULT_ARCH,
+    arch: str | Recipe = DEFAULT_ARCH,
     epochs: int | None = None,
     batch_size: int | None = None,
     output: str | Path = SHIPPED_MODEL,
     seed: int = 42,
     verbose: int | str = "auto",
 ) -> dict:
-    """Train ``arch`` on MNIST, save it to ``output`` with its card, and return the card."""
+    """Train ``arch`` (a name in `RECIPES`, or a `Recipe`), save it to ``output`` with its card, and return the card."""
     import keras
 
-    recipe = RECIPES[arch]
+    recipe = RECIPES[arch] if isinstance(arch, str) else arch
+    arch = arch if isinstance(arch, str) else "custom"
     epochs = recipe.epochs if epochs is None else epochs
     batch_size = recipe.batch_size if batch_size is None else batch_size
     keras.utils.set_random_seed(seed)
@@ -154,6 +163,8 @@ def train(
                 expected_calibration_error(apply_temperature(test_probabilities, temperature), y_test), 4
             ),
         },
+        "training_data": ["MNIST training set (LeCun, Cortes and Burges), last 10% held out for validation"]
+        + ([f"pendigits-orig.tra, the 30 training writers' 7,494 digits: {CREDIT}"] if recipe.augment and recipe.real_pen_digits else []),
         "trained_on": f"{platform.machine()}, {_cpu_count()} CPU cores, no GPU" if not _has_gpu() else "GPU",
         "date": datetime.date.today().isoformat(),
         "versions": {"keras": keras.__version__, "tensorflow": _tf_version(), "python": platform.python_version()},
@@ -162,54 +173,142 @@ def train(
     return card
 
 
-def training_dataset(x_fit: np.ndarray, y_fit: np.ndarray, batch_size: int, seed: int = 0):
-    """MNIST digits, handwriting variants and thick-pen digits as a `tf.data.Dataset` of augmented batches.
+class TrainingBatches:
+    """The training digits as a `tf.data.Dataset` of augmented batches, redrawn where they come from strokes.
 
-    Each batch is ``(images, one_hot_labels)``: (B, 28, 28, 1) float32 in [0, 1] and (B, 10),
-    freshly shuffled and distorted every epoch.
+    The digits: MNIST's ``x_fit`` / ``y_fit`` ((N, 28, 28) uint8, (N,) labels), with
+    ``styles`` the generated styles of `augment.extra_training_digits`, and with
+    ``pen`` (a `digits.pendigits.PenDigits`) real writers' strokes drawn by
+    `augment.pen_digits_drawn`. `dataset` yields ``(images, one_hot_labels)``:
+    (B, 28, 28, 1) float32 in [0, 1] and (B, 10), freshly shuffled and distorted
+    on every pass; `steps` is its number of batches. `redraw` draws the pen digits
+    afresh for an epoch (the next epoch's are drawn in a background thread
+    meanwhile), and `callback` does so before every epoch of ``model.fit``. The
+    same seed gives the same batches.
     """
-    import tensorflow as tf
 
-    from .augment import RotationByDigit, build_augmenter, extra_training_digits
+    def __init__(self, x_fit: np.ndarray, y_fit: np.ndarray, batch_size: int, seed: int = 0,
+                 styles: bool = True, pen=None):
+        import tensorflow as tf
 
-    extra_x, extra_y = extra_training_digits(x_fit, y_fit, seed=seed)
-    # Each digit is shown either as MNIST has it or as recognition feeds it to the network
-    # (through `to_mnist`, which thins or thickens strokes and re-centres with sub-pixel
-    # shifts), a fresh coin toss every time: the network must read both equally well.
-    as_is, _ = prepare(np.concatenate([x_fit, extra_x]), np.concatenate([y_fit, extra_y]))
-    x_all, y_all = prepare(np.concatenate([through_to_mnist(x_fit), extra_x]), np.concatenate([y_fit, extra_y]))
-    rotate = RotationByDigit(seed)
-    augmenter = build_augmenter(seed, rotation=False)
-    coin = tf.random.Generator.from_seed(seed)
+        from .augment import RotationByDigit, build_augmenter, extra_training_digits
 
-    def either(raw, processed, label):
-        pick = coin.uniform((tf.shape(raw)[0], 1, 1, 1)) < 0.5
-        return tf.where(pick, raw, processed), label
+        self.pen, self.seed = pen, seed
+        extra_x, extra_y = (extra_training_digits(x_fit, y_fit, seed=seed) if styles
+                            else (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)))
+        # Each digit is shown either as MNIST has it or as recognition feeds it to the network
+        # (through `to_mnist`, which thins or thickens strokes and re-centres with sub-pixel
+        # shifts), a fresh coin toss every time: the network must read both equally well.
+        # Pen digits are drawn through `to_mnist` already, so both of theirs are the same.
+        as_is = tf.constant(np.concatenate([x_fit, extra_x]))
+        processed = tf.constant(np.concatenate([through_to_mnist(x_fit), extra_x]))
+        fixed = len(y_fit) + len(extra_y)
+        self._drawer, self._drawn, self._epoch = None, {}, 0
+        if pen is not None:
+            from concurrent.futures import ThreadPoolExecutor
 
-    dataset = (
-        tf.data.Dataset.from_tensor_slices((as_is, x_all, y_all))
-        .shuffle(len(x_all), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
-        .map(either)
-        # One thread, in order: with num_parallel_calls the random draws land on batches in
-        # whatever order the threads run, and the same seed gives other batches. (As fast on
-        # two cores: the augmenter costs a few ms of a ~85 ms step.)
-        .map(lambda x, y: (augmenter(rotate(x, y), training=True), y))
-        .prefetch(tf.data.AUTOTUNE)
-    )
-    # On two cores, tf.data's autotuner made about a third of the epochs run at nearly twice
-    # the time per step (150 instead of 82 ms), whole epochs at a time; without it they do not.
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return dataset.with_options(options)
+            self._drawer = ThreadPoolExecutor(max_workers=1)
+            pen_x, kept = self._draw(0)
+            self._pen_images = tf.Variable(np.zeros((len(pen), 28, 28), np.uint8), trainable=False)
+            self._pen_images.scatter_nd_update(kept[:, None], pen_x)
+            self._draw_ahead(1)
+            labels = np.concatenate([y_fit, extra_y, pen.labels])
+        else:
+            labels = np.concatenate([y_fit, extra_y])
+        one_hot = tf.constant(np.eye(10, dtype=np.float32)[labels.astype(np.int64)])
+        count = len(labels)
+        self.steps = -(-count // batch_size)
+
+        def as_float(images):
+            return tf.cast(images, tf.float32)[..., None] / 255.0
+
+        def gathered(indices):
+            raw, done = tf.gather(as_is, indices), tf.gather(processed, indices)
+            return as_float(raw), as_float(done), tf.gather(one_hot, indices)
+
+        def gathered_with_pen(indices):
+            from_pen = (indices >= fixed)[:, None, None]
+            fixed_rows = tf.minimum(indices, fixed - 1)
+            drawn = tf.gather(self._pen_images, tf.maximum(indices - fixed, 0))
+            raw = tf.where(from_pen, drawn, tf.gather(as_is, fixed_rows))
+            done = tf.where(from_pen, drawn, tf.gather(processed, fixed_rows))
+            return as_float(raw), as_float(done), tf.gather(one_hot, indices)
+
+        rotate = RotationByDigit(seed)
+        augmenter = build_augmenter(seed, rotation=False)
+        coin = tf.random.Generator.from_seed(seed)
+
+        def either(raw, done, label):
+            pick = coin.uniform((tf.shape(raw)[0], 1, 1, 1)) < 0.5
+            return tf.where(pick, raw, done), label
+
+        dataset = (
+            tf.data.Dataset.range(count)
+            .shuffle(count, seed=seed, reshuffle_each_iteration=True)
+            .batch(batch_size)
+            .map(gathered_with_pen if pen is not None else gathered)
+            .map(either)
+            # One thread, in order: with num_parallel_calls the random draws land on batches in
+            # whatever order the threads run, and the same seed gives other batches. (As fast on
+            # two cores: the augmenter costs a few ms of a step.)
+            .map(lambda x, y: (augmenter(rotate(x, y), training=True), y))
+            .prefetch(2)
+        )
+        # On two cores, tf.data's autotuner made about a third of the epochs run at nearly twice
+        # the time per step, whole epochs at a time; without it they do not.
+        options = tf.data.Options()
+        options.autotune.enabled = False
+        self.dataset = dataset.with_options(options)
+
+    def _draw(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pen digits of one epoch, (M, 28, 28) uint8, and which of them they are, (M,) int64."""
+        from .augment import pen_digits_drawn
+
+        return pen_digits_drawn(self.pen.strokes, self.pen.labels, seed=self.seed * 1000 + epoch, return_kept=True)
+
+    def _draw_ahead(self, epoch: int) -> None:
+        if self._drawer is not None and epoch not in self._drawn:
+            self._drawn[epoch] = self._drawer.submit(self._draw, epoch)
+
+    def redraw(self, epoch: int) -> None:
+        """Put epoch ``epoch``'s drawings of the pen digits into the dataset (nothing without pen digits)."""
+        if self.pen is None or epoch == self._epoch:
+            return
+        self._draw_ahead(epoch)
+        images, kept = self._drawn.pop(epoch).result()
+        self._pen_images.scatter_nd_update(kept[:, None], images)
+        self._epoch = epoch
+        self._draw_ahead(epoch + 1)
+
+    def callback(self):
+        """A Keras callback that calls `redraw` at the start of every epoch."""
+        import keras
+
+        batches = self
+
+        class RedrawPenDigits(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                batches.redraw(epoch)
+
+        return RedrawPenDigits()
+
+
+def training_dataset(x_fit: np.ndarray, y_fit: np.ndarray, batch_size: int, seed: int = 0, styles: bool = True):
+    """`TrainingBatches` of MNIST and the generated styles, without pen digits: just its dataset."""
+    return TrainingBatches(x_fit, y_fit, batch_size, seed, styles=styles).dataset
 
 
 def _fit_augmented(model, recipe, x_fit, y_fit, x_val, y_val, epochs, batch_size, seed, verbose):
-    """Fit on `training_dataset` with one epoch of warm-up, then cosine decay of the learning rate."""
+    """Fit on `TrainingBatches` with one epoch of warm-up, then cosine decay of the learning rate."""
     import keras
 
-    dataset = training_dataset(x_fit, y_fit, batch_size, seed)
-    steps = int(dataset.cardinality())
+    pen = None
+    if recipe.real_pen_digits:
+        from .pendigits import load_pendigits
+
+        pen = load_pendigits("train")
+    batches = TrainingBatches(x_fit, y_fit, batch_size, seed, styles=recipe.style_generators, pen=pen)
+    steps = batches.steps
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=recipe.peak_learning_rate / 10,
         warmup_target=recipe.peak_learning_rate,
@@ -218,7 +317,8 @@ def _fit_augmented(model, recipe, x_fit, y_fit, x_val, y_val, epochs, batch_size
     )
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy", metrics=["accuracy"])
     validation = prepare(through_to_mnist(x_val), y_val)
-    return model.fit(dataset, epochs=epochs, validation_data=validation, shuffle=False, verbose=verbose)
+    return model.fit(batches.dataset, epochs=epochs, validation_data=validation, shuffle=False, verbose=verbose,
+                     callbacks=[batches.callback()])
 
 
 def _cpu_count() -> int:
