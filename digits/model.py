@@ -27,6 +27,9 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 """The repository's ``models/`` folder, where the shipped model lives."""
 SHIPPED_MODEL = MODELS_DIR / "digits_cnn.keras"
 """The trained model the drawing pad and `digits.recognize` use."""
+MNIST_ONLY_MODEL = MODELS_DIR / "mnist_only_cnn.keras"
+"""The shipped recipe's network as it was before it learned from real writers: MNIST and the generated
+styles only (notebook 4 compares the two on real people's handwriting)."""
 
 
 class ModelLoadError(RuntimeError):

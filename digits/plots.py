@@ -277,10 +277,12 @@ def accuracies(results: Mapping[str, float], title: str = "Accuracy on drawn dig
     return fig
 
 
-def compared_accuracies(results: Mapping[str, Mapping[str, float]], title: str = "Accuracy of two models") -> Figure:
+def compared_accuracies(results: Mapping[str, Mapping[str, float]], title: str = "Accuracy of two models",
+                        start: float = 0.0) -> Figure:
     """Bars of several models' accuracies (0-1) on several sets: one group per set, one colour per model.
 
     ``results`` maps each set's name to ``{model name: accuracy}``; every set has the same models.
+    The accuracy axis starts at ``start`` (0 by default; higher to tell close accuracies apart).
     """
     sets = list(results)
     models = list(results[sets[0]]) if sets else []
@@ -295,8 +297,8 @@ def compared_accuracies(results: Mapping[str, Mapping[str, float]], title: str =
         ax.bar_label(bars, labels=[f"{v:.1%}" for v in values], padding=3, fontsize=8)
     ax.set_yticks(np.arange(len(sets)), sets)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.15)
-    ax.set_xlabel("accuracy")
-    fig.legend(loc="outside lower center", ncols=len(models), frameon=False)
+    ax.set_xlim(start, 1 + 0.15 * (1 - start))
+    ax.set_xlabel("accuracy" if start == 0 else f"accuracy (the axis starts at {start:.0%})")
+    fig.legend(loc="outside lower center", ncols=min(len(models), 2), frameon=False)
     ax.set_title(title)
     return fig

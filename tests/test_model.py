@@ -49,6 +49,17 @@ def test_shipped_model_has_a_card():
     assert card["file"] == SHIPPED_MODEL.name
     assert card["mnist_test_accuracy"] >= 0.985
     assert card["epochs"] > 0 and card["training_seconds"] > 0
+    # The real writers it learned from are credited, as their licence (CC BY 4.0) asks.
+    assert any("Alpaydin" in source and "CC BY 4.0" in source for source in card["training_data"])
+
+
+def test_the_model_shipped_before_real_writers_is_kept_for_comparison():
+    from digits.model import MNIST_ONLY_MODEL
+
+    card = read_card(MNIST_ONLY_MODEL)
+    assert card["file"] == MNIST_ONLY_MODEL.name and "pendigits" not in card["description"]
+    model = digits.load_model(MNIST_ONLY_MODEL)
+    assert model.output_shape == (None, 10)
 
 
 def test_shipped_model_scores_at_least_99_percent_on_mnist_test(mnist):
