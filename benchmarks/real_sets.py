@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +50,6 @@ class RealSet:
     images: np.ndarray
     labels: np.ndarray
     writers: np.ndarray
-
-    def without_writer(self, writer: str) -> "RealSet":
-        keep = self.writers != writer
-        return RealSet(f"{self.name} without {writer}", self.images[keep], self.labels[keep], self.writers[keep])
 
 
 def load_real_set(name: str, folder: Path = HANDWRITING, limit: int | None = None) -> RealSet:
@@ -90,10 +87,9 @@ class Result:
 
     def top_confusions(self, count: int = 3) -> list[tuple[int, int, int]]:
         """The ``count`` most frequent (true digit, read as, times) mistakes."""
-        pairs = {}
-        for true, read in zip(self.labels[self.answers != self.labels], self.answers[self.answers != self.labels]):
-            pairs[(int(true), int(read))] = pairs.get((int(true), int(read)), 0) + 1
-        return [(t, r, n) for (t, r), n in sorted(pairs.items(), key=lambda item: -item[1])[:count]]
+        wrong = self.answers != self.labels
+        pairs = Counter(zip(self.labels[wrong].tolist(), self.answers[wrong].tolist()))
+        return [(true, read, times) for (true, read), times in pairs.most_common(count)]
 
 
 def measure(recognizer: Recognizer, real: RealSet) -> Result:

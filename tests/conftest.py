@@ -11,7 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
 
-SHARED_PENDIGITS = REPO.parent / "shared" / "data" / "handwriting" / "pendigits"
+SHARED_HANDWRITING = REPO.parent / "shared" / "data" / "handwriting"
+SHARED_PENDIGITS = SHARED_HANDWRITING / "pendigits"
 
 if "DIGITS_MNIST" not in os.environ and SHARED_MNIST.is_file():
     os.environ["DIGITS_MNIST"] = str(SHARED_MNIST)
@@ -28,6 +29,13 @@ def mnist():
         return digits.load_mnist()
     except digits.MnistError as exc:
         pytest.skip(f"MNIST is not available here: {exc}")
+
+
+needs_real_sets = pytest.mark.skipif(
+    not (Path(os.environ.get("DIGITS_HANDWRITING") or SHARED_HANDWRITING) / "cvl_dev.npz").is_file(),
+    reason="the real handwriting sets are not beside the repository",
+)
+"""Marks a test that reads the real measuring sets (``$DIGITS_HANDWRITING`` or ``../shared/data/handwriting``)."""
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from digits.strokes import fit_strokes, render_strokes, reshaped_strokes
-from test_bench import needs_real_sets
 from benchmarks import real_sets
+from conftest import needs_real_sets
 
 
 def test_a_stroke_is_drawn_dark_on_light_with_a_round_pen_of_its_width():
