@@ -25,7 +25,6 @@ from typing import NamedTuple
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 MNIST_SIZE = 28
 """Side of an MNIST image, in pixels."""
@@ -34,7 +33,7 @@ MNIST_BOX = 20
 MNIST_CENTER = (14.0, 14.0)
 """(row, column) where MNIST digits have their centre of mass.
 
-Measured on the training set with `scipy.ndimage.center_of_mass`:
+Measured on the training set as the mean of pixel coordinates weighted by ink:
 (13.99, 14.00) on average, standard deviation 0.29 pixels.
 """
 MNIST_STROKE_RANGE = (1.8, 3.6)
@@ -257,8 +256,12 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     outer = ink_box(mask)
     if outer is None:
         raise EmptyImageError("the image is blank: draw a digit first")
-    # Label blobs only inside the ink's box: far cheaper than the whole canvas.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[outer], connectivity=8)
+    # Label blobs only inside the ink's box: far cheaper than the whole canvas. 16-bit labels
+    # (twice as fast) hold every blob of a box under 2**18 pixels: 8-connected blobs are
+    # at least a pixel apart, so there are at most a quarter as many as pixels.
+    box = np.ascontiguousarray(mask[outer])
+    label_type = cv2.CV_16U if box.size < 4 * 65535 else cv2.CV_32S
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(box, connectivity=8, ltype=label_type)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = areas >= _SPECK_SHARE * areas.sum()
     if count > 2:  # several blobs: dots as wide as the pen are a slip of it, not part of a digit
@@ -271,8 +274,9 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     bottom = top + stats[1:, cv2.CC_STAT_HEIGHT][keep]
     inner = (slice(top.min(), bottom.max()), slice(left.min(), right.max()))
     cropped = ink[outer][inner].copy()
-    for speck in np.flatnonzero(~keep) + 1:  # rare: erase specks inside the box
-        cropped[labels[inner] == speck] = 0.0
+    if not keep.all():  # erase the specks inside the box: one look-up per pixel, however many specks
+        erased = np.concatenate([[False], ~keep])
+        cropped[erased[labels[inner]]] = 0.0
     return cropped
 
 
@@ -397,7 +401,13 @@ def center_by_mass(digit: np.ndarray, size: int = MNIST_SIZE, center: tuple[floa
     height, width = digit.shape
     if height > size or width > size:
         raise ValueError(f"a {height}x{width} digit does not fit a {size}x{size} field")
-    mass_row, mass_col = ndimage.center_of_mass(digit)
+    # The centre of mass: pixel coordinates weighted by ink (`cv2.moments` would read a
+    # digit one or two pixels wide as a list of points).
+    total = float(digit.sum(dtype=np.float64))
+    if total <= 0:
+        raise ValueError("a digit with no ink has no centre of mass")
+    mass_row = float(digit.sum(axis=1, dtype=np.float64) @ np.arange(height)) / total
+    mass_col = float(digit.sum(axis=0, dtype=np.float64) @ np.arange(width)) / total
     # Offsets of the digit's top-left corner on the field, kept inside it.
     top = min(max(center[0] - mass_row, 0.0), size - height)
     left = min(max(center[1] - mass_col, 0.0), size - width)
