@@ -2,7 +2,7 @@
 
     python benchmarks/bench.py                       # the shipped model, prints a table
     python benchmarks/bench.py --write BENCHMARKS.md # ...and keeps the table (and a picture of the mistakes) there
-    python benchmarks/bench.py --model other.keras --n 300
+    python benchmarks/bench.py --model other.keras --n 300   # a .keras model runs on TensorFlow
     python benchmarks/bench.py --seed 100            # other synthetic drawings of the same kinds
 
 Every picture goes through recognition one image at a time, exactly as the
@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
+import sys
 import time
 from pathlib import Path
-
-import sys
 
 import cv2
 import numpy as np
@@ -34,10 +32,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import real_sets  # noqa: E402
+from benchmarks.markdown import machine, table, write_section  # noqa: E402
 from digits.augment import cross_seven, flag_one, slash_zero  # noqa: E402
 from digits.data import load_mnist  # noqa: E402
 from digits.drawn import drawn_digits, enlarged, scanned_digits, scribbles, sketched_digits, unevenly_lit  # noqa: E402
-from digits.model import SHIPPED_MODEL, load_model, read_card  # noqa: E402
+from digits.model_files import SHIPPED_ONNX, read_card  # noqa: E402
 from digits.preprocess import to_mnist  # noqa: E402
 from digits.recognize import UNSURE_BELOW, Recognizer  # noqa: E402
 
@@ -119,9 +118,9 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     ``real_limit`` measures only the first that many pictures of each real set
     (for a quick run); ``mistakes`` saves a picture of the real sets' mistakes there.
     """
-    path = Path(model_path) if model_path else SHIPPED_MODEL
+    path = Path(model_path) if model_path else SHIPPED_ONNX
     card = read_card(path)
-    recognizer = Recognizer(load_model(path), temperature=float(card.get("temperature", 1.0)))
+    recognizer = Recognizer.from_file(path)
     rows: list[tuple[str, str]] = []
 
     results = real_sets.real_results(recognizer, limit=real_limit)
@@ -199,7 +198,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     rows.append(("recognize one 280x280 grey picture (dark ink on white, no transparency): median / 95th percentile",
                  f"{median:.2f} / {p95:.2f} ms"))
 
-    rows.append(("model file size", f"{path.stat().st_size / 1e6:.1f} MB"))
+    rows.append((f"model file size ({path.name})", f"{path.stat().st_size / 1e6:.1f} MB"))
     rows.append(("parameters", f"{card.get('parameters', 0):,}"))
     rows.append(("training time (from the model card)", f"{card.get('training_seconds', 0) / 60:.1f} min, {card.get('trained_on', '?')}"))
     rows.append(("temperature (probability calibration)", f"{card.get('temperature', 1.0)}"))
@@ -210,30 +209,9 @@ SYNTHETIC_KINDS = ("drawn", "scanned", "sketched", "styled")
 """Row names whose first word is one of these are drawn by the project's generators."""
 
 
-def machine() -> str:
-    """A one-line description of this machine."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
-
-
-def table(rows: list[tuple[str, str]]) -> str:
-    """The rows as a Markdown table."""
-    lines = ["| measure | result |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in rows]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--model", help="a .keras model (default: the shipped one)")
+    parser.add_argument("--model", help="a .onnx or .keras model (default: the shipped digits_cnn.onnx)")
     parser.add_argument("--n", type=int, default=1000, help="drawings per row (default 1000)")
     parser.add_argument("--seed", type=int, default=0,
                         help="which drawings: other seeds pick other digits, pens and places (default 0)")
@@ -246,31 +224,20 @@ def main(argv: list[str] | None = None) -> None:
     rows = run(args.model, args.n, args.seed, real_limit=args.real_limit, mistakes=mistakes)
     text = (
         f"Measured {datetime.date.today().isoformat()} on {machine()}, "
-        f"model `{Path(args.model or SHIPPED_MODEL).name}`, synthetic drawings of seed {args.seed}; "
+        f"model `{Path(args.model or SHIPPED_ONNX).name}`, synthetic drawings of seed {args.seed}; "
         f"the run took {time.perf_counter() - started:.0f} s.\n\n"
         + table(rows)
     )
     print(text)
     if args.write:
-        _write_section(Path(args.write), text)
+        write_section(Path(args.write), text, BEGIN, END)
 
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+"""The markers around the table in the Markdown file."""
 
 MISTAKES = "benchmarks/real_mistakes.png"
 """Where ``--write`` saves the picture of the real sets' mistakes, beside the Markdown file."""
-
-_BEGIN, _END = "<!-- bench:begin -->", "<!-- bench:end -->"
-
-
-def _write_section(path: Path, text: str) -> None:
-    """Replace the benchmark section of a Markdown file (between markers), or append one."""
-    block = f"{_BEGIN}\n{text}\n{_END}"
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if _BEGIN in old and _END in old:
-        new = old[: old.index(_BEGIN)] + block + old[old.index(_END) + len(_END) :]
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block + "\n"
-    path.write_text(new, encoding="utf-8")
-
 
 if __name__ == "__main__":
     main()

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digits.model import SHIPPED_MODEL, load_model, read_card  # noqa: E402
+from digits.model_files import SHIPPED_ONNX  # noqa: E402
 from digits.recognize import Recognizer  # noqa: E402
 
 HANDWRITING = Path(os.environ.get("DIGITS_HANDWRITING")
@@ -146,11 +146,10 @@ def mistakes_figure(results: list[Result], per_set: int = 12):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", help="a .keras model (default: the shipped one)")
+    parser.add_argument("--model", help="a .onnx or .keras model (default: the shipped digits_cnn.onnx)")
     parser.add_argument("--mistakes", help="also save a picture of the mistakes to this PNG")
     args = parser.parse_args(argv)
-    path = Path(args.model) if args.model else SHIPPED_MODEL
-    recognizer = Recognizer(load_model(path), temperature=float(read_card(path).get("temperature", 1.0)))
+    recognizer = Recognizer.from_file(args.model or SHIPPED_ONNX)
     results = real_results(recognizer)
     for name, value in rows(results):
         print(f"| {name} | {value} |")

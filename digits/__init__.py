@@ -8,9 +8,15 @@ is importable from here:
     >>> digits.recognize(x_test[0]).digit
     7
 
+Importing `digits` and recognising digits needs no TensorFlow: the shipped
+network runs on ONNX Runtime. Building or training a network (`build_cnn`,
+`load_model`, `digits.train`) starts TensorFlow on first use.
+
 Modules, one concern each: `data` (MNIST), `pendigits` (real writers' pen
-strokes), `strokes` (drawing strokes as pictures), `model` (the networks,
-saving and loading), `train` (``python -m digits.train``), `augment`
+strokes), `strokes` (drawing strokes as pictures), `model` (the Keras networks,
+saving and loading), `model_files` (where models and their cards live),
+`networks` (running a trained network: ONNX Runtime or TensorFlow), `export`
+(Keras to ONNX), `train` (``python -m digits.train``), `augment`
 (training-time augmentation), `calibration` (temperature scaling), `preprocess`
 (any picture to MNIST format), `recognize` (one picture to a `Prediction`),
 `widget` (the drawing pad), `plots` (the course's figures), `drawn` (synthetic
@@ -19,13 +25,18 @@ nbgrader). The benchmark lives outside the package, in ``benchmarks/``.
 """
 
 from .data import MnistError, load_mnist
-from .model import ModelLoadError, build_cnn, load_model
+from .model_files import ModelLoadError
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
 
 
 def __getattr__(name):
-    # The drawing pad needs ipywidgets and ipycanvas: import them only when it is asked for.
+    # Import the heavy parts only when they are asked for: the networks need TensorFlow
+    # (recognition does not), the drawing pad needs ipywidgets and ipycanvas.
+    if name in ("build_cnn", "load_model"):
+        from . import model
+
+        return getattr(model, name)
     if name == "DrawingPad":
         from .widget import DrawingPad
 

@@ -10,7 +10,6 @@ chosen from data (`choose_unsure_threshold`) the drawing pad calls its answer un
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 
 def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
@@ -28,6 +27,8 @@ def negative_log_likelihood(probabilities: np.ndarray, labels: np.ndarray) -> fl
 
 def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The temperature (between 0.05 and 20) that best fits held-out (N, 10) probabilities."""
+    from scipy.optimize import minimize_scalar  # training only: recognition needs none of SciPy's optimisers
+
     result = minimize_scalar(
         lambda log_t: negative_log_likelihood(apply_temperature(probabilities, np.exp(log_t)), labels),
         bounds=(np.log(0.05), np.log(20.0)),

@@ -9,31 +9,17 @@ how it was trained and how well it scores.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from ._quiet import import_keras
+from .model_files import (  # noqa: F401 - the model files' names, importable from here as before
+    HOW_TO_FIX, INPUT_SHAPE, MNIST_ONLY_MODEL, MODELS_DIR, NUM_CLASSES, SHIPPED_MODEL, SHIPPED_ONNX, ModelLoadError,
+    card_path, read_card,
+)
 
 keras = import_keras()
 layers = keras.layers
-
-INPUT_SHAPE = (28, 28, 1)
-"""One MNIST image: 28x28 pixels, one grey channel."""
-NUM_CLASSES = 10
-"""The digits 0-9."""
-
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-"""The repository's ``models/`` folder, where the shipped model lives."""
-SHIPPED_MODEL = MODELS_DIR / "digits_cnn.keras"
-"""The trained model the drawing pad and `digits.recognize` use."""
-MNIST_ONLY_MODEL = MODELS_DIR / "mnist_only_cnn.keras"
-"""The shipped recipe's network as it was before it learned from real writers: MNIST and the generated
-styles only (notebook 4 compares the two on real people's handwriting)."""
-
-
-class ModelLoadError(RuntimeError):
-    """A saved model is missing or cannot be read."""
 
 
 def build_cnn() -> keras.Model:
@@ -99,20 +85,6 @@ def build_robust_cnn() -> keras.Model:
     return model
 
 
-def card_path(model_path: str | os.PathLike) -> Path:
-    """The model card that belongs to a saved model: same name, ``.json``."""
-    return Path(model_path).with_suffix(".json")
-
-
-def read_card(model_path: str | os.PathLike | None = None) -> dict:
-    """Read the model card beside a saved model ({} if there is none)."""
-    path = card_path(model_path or SHIPPED_MODEL)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def load_model(path: str | os.PathLike | None = None) -> keras.Model:
     """Load a saved Keras model; with no argument, the shipped one in ``models/``.
 
@@ -120,21 +92,17 @@ def load_model(path: str | os.PathLike | None = None) -> keras.Model:
     when the file is missing or is not a readable Keras model.
     """
     path = Path(path) if path is not None else SHIPPED_MODEL
-    how_to_fix = (
-        "Train one with `python -m digits.train` (add --output to choose the file), "
-        "or restore the shipped model with `git checkout -- models/`."
-    )
     if not path.is_file():
-        raise ModelLoadError(f"No model file at {path}. {how_to_fix}")
+        raise ModelLoadError(f"No model file at {path}. {HOW_TO_FIX}")
     try:
         model = keras.models.load_model(path, compile=False)
     except Exception as exc:  # Keras raises many kinds of errors for damaged files
         raise ModelLoadError(
-            f"{path} could not be read as a Keras model ({type(exc).__name__}: {exc}). {how_to_fix}"
+            f"{path} could not be read as a Keras model ({type(exc).__name__}: {exc}). {HOW_TO_FIX}"
         ) from exc
     if tuple(model.input_shape[1:]) != INPUT_SHAPE or model.output_shape[-1] != NUM_CLASSES:
         raise ModelLoadError(
             f"{path} is a Keras model, but not a digit recogniser: it takes {model.input_shape} "
-            f"and returns {model.output_shape}, expected (None, 28, 28, 1) -> (None, 10). {how_to_fix}"
+            f"and returns {model.output_shape}, expected (None, 28, 28, 1) -> (None, 10). {HOW_TO_FIX}"
         )
     return model

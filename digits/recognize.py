@@ -2,22 +2,23 @@
 
 `recognize(image)` is the single call the drawing pad, the notebooks, the tests
 and the benchmark all use. It converts the image with `to_mnist`, runs the
-shipped model (loaded once, then reused) and returns a `Prediction`.
-`Recognizer(model)` does the same with any model.
-
-Speed matters in a drawing app: Keras's ``model.predict`` sets up a whole data
-pipeline for every call (tens of milliseconds for one image), so the model is
-wrapped once in a `tf.function` with a fixed input signature and called directly.
+shipped network with ONNX Runtime (``models/digits_cnn.onnx``, loaded once, then
+reused; TensorFlow is never imported) and returns a `Prediction`.
+`Recognizer(model)` does the same with any network, a student's Keras model too.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from .model import load_model, read_card, SHIPPED_MODEL
+from .calibration import apply_temperature
+from .model_files import SHIPPED_ONNX, read_card
+from .networks import KerasNetwork, OnnxNetwork
 from .preprocess import to_mnist
 
 UNSURE_BELOW = 0.70
@@ -58,39 +59,36 @@ class Prediction:
 
 
 class Recognizer:
-    """Recognise single digits with a given Keras model.
+    """Recognise single digits with a given network.
 
-    ``temperature`` divides the network's logits before the softmax; a value
-    fitted on held-out data (temperature scaling) makes the probabilities honest.
+    ``network``: a Keras model (a student's own, run by TensorFlow through
+    `KerasNetwork`) or a ready network such as `OnnxNetwork` (anything with a
+    ``probabilities`` method as in `digits.networks`). ``temperature`` divides the
+    network's logits before the softmax; a value fitted on held-out data
+    (temperature scaling) makes the probabilities honest. `Recognizer.from_file`
+    reads a saved ``.onnx`` or ``.keras`` file and its card's temperature.
     """
 
-    def __init__(self, model, temperature: float = 1.0):
-        import tensorflow as tf
-
-        if temperature <= 0:
+    def __init__(self, network, temperature: float = 1.0):
+        if not temperature > 0:
             raise ValueError(f"temperature must be positive, got {temperature}")
-        self.model = model
+        self.network = network if hasattr(network, "probabilities") else KerasNetwork(network)
         self.temperature = float(temperature)
-        last = model.layers[-1] if getattr(model, "layers", None) else None
-        outputs_softmax = getattr(getattr(last, "activation", None), "__name__", "") == "softmax"
 
-        def probabilities(batch):
-            out = model(batch, training=False)
-            logits = tf.math.log(tf.maximum(out, 1e-12)) if outputs_softmax else out
-            return tf.nn.softmax(logits / self.temperature, axis=-1)
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "Recognizer":
+        """The `Recognizer` of a saved model: ``.onnx`` by ONNX Runtime, otherwise Keras; temperature from its card.
 
-        # Batches of any size, and one image with a fixed shape compiled by XLA (a third
-        # faster on a CPU). Where XLA is unavailable the plain graph does the same work.
-        # For the one image, the concrete function is kept and called directly: a
-        # `tf.function` checks its arguments against its signature on every call, a
-        # quarter of a millisecond of Python that one fixed shape does not need.
-        self._probabilities = tf.function(probabilities, input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-        single = tf.TensorSpec((1, 28, 28, 1), tf.float32)
-        try:
-            self._one = tf.function(probabilities, input_signature=[single], jit_compile=True).get_concrete_function()
-            self._one(tf.zeros((1, 28, 28, 1)))  # compile now, not on a student's first click
-        except Exception:  # noqa: BLE001 - any XLA failure: fall back to the plain graph
-            self._one = tf.function(probabilities, input_signature=[single]).get_concrete_function()
+        Raises `ModelLoadError` when the file is missing or unreadable.
+        """
+        path = Path(path)
+        if path.suffix == ".onnx":
+            network = OnnxNetwork(path)
+        else:
+            from .model import load_model
+
+            network = KerasNetwork(load_model(path))
+        return cls(network, temperature=float(read_card(path).get("temperature", 1.0)))
 
     def predict_mnist(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities for MNIST-format images.
@@ -99,12 +97,18 @@ class Recognizer:
         Returns (N, 10) float32, each row summing to 1.
         """
         batch = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-        return self._probabilities(batch).numpy()
+        return self._calibrated(self.network.probabilities(batch)).astype(np.float32)
+
+    def _calibrated(self, probabilities: np.ndarray) -> np.ndarray:
+        if self.temperature == 1.0:
+            return probabilities
+        return apply_temperature(probabilities.astype(np.float64), self.temperature)
 
     def __call__(self, image) -> Prediction:
         """Recognise the digit in one picture (any form `to_mnist` accepts)."""
         mnist = to_mnist(image)
-        probabilities = self._one(mnist.reshape(1, 28, 28, 1)).numpy()[0].astype(np.float64)
+        probabilities = self._calibrated(self.network.probabilities(mnist.reshape(1, 28, 28, 1)))[0]
+        probabilities = probabilities.astype(np.float64)
         probabilities /= probabilities.sum()
         digit = int(np.argmax(probabilities))
         return Prediction(digit, float(probabilities[digit]), tuple(probabilities.tolist()), mnist)
@@ -119,8 +123,7 @@ def shipped_recognizer() -> Recognizer:
     global _shipped
     with _shipped_lock:
         if _shipped is None:
-            temperature = float(read_card(SHIPPED_MODEL).get("temperature", 1.0))
-            _shipped = Recognizer(load_model(), temperature=temperature)
+            _shipped = Recognizer.from_file(SHIPPED_ONNX)
         return _shipped
 
 

@@ -27,7 +27,8 @@ import numpy as np
 
 from .calibration import apply_temperature, expected_calibration_error, fit_temperature
 from .data import load_mnist
-from .model import SHIPPED_MODEL, build_cnn, build_robust_cnn, card_path
+from .export import export_onnx
+from .model import SHIPPED_MODEL, build_cnn, build_robust_cnn, card_path, read_card
 from .pendigits import CREDIT
 
 
@@ -170,7 +171,8 @@ def train(
         "versions": {"keras": keras.__version__, "tensorflow": _tf_version(), "python": platform.python_version()},
     }
     card_path(output).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    return card
+    export_onnx(output)  # what recognition runs, made from what was just saved
+    return read_card(output)
 
 
 class TrainingBatches:
@@ -353,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Saved {args.output} after {card['training_seconds']:.0f} s of training. MNIST test accuracy: "
           f"{card['mnist_test_accuracy_through_to_mnist']:.2%} through to_mnist (as recognize sees every "
           f"digit), {card['mnist_test_accuracy']:.2%} on the raw images")
-    print(f"Model card: {card_path(args.output)}")
+    print(f"ONNX copy for recognition: {Path(args.output).with_suffix('.onnx')}; model card: {card_path(args.output)}")
 
 
 if __name__ == "__main__":

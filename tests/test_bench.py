@@ -26,7 +26,7 @@ def test_bench_measures_the_shipped_model_and_rewrites_only_its_own_section(tmp_
     text = page.read_text(encoding="utf-8")
     assert text.startswith("# Before\n\n<!-- bench:begin -->\n") and text.endswith("<!-- bench:end -->\n\nAfter.\n")
     assert "old table" not in text
-    assert "model `digits_cnn.keras`, synthetic drawings of seed 3" in text
+    assert "model `digits_cnn.onnx`, synthetic drawings of seed 3" in text
     assert text.count("<!-- bench:begin -->") == 1
     assert (tmp_path / bench.MISTAKES).stat().st_size > 1000  # the picture of the real mistakes
     names = re.findall(r"^\| (.+?) \| .+? \|$", text, flags=re.MULTILINE)[2:]  # after the header and its rule
@@ -77,7 +77,7 @@ def test_by_band_counts_each_value_in_one_band_and_the_last_band_holds_its_top_e
 def test_bench_appends_a_section_to_a_page_without_one(tmp_path):
     page = tmp_path / "notes.md"
     page.write_text("Notes.\n", encoding="utf-8")
-    bench._write_section(page, "the table")
+    bench.write_section(page, "the table", bench.BEGIN, bench.END)
     assert page.read_text(encoding="utf-8") == "Notes.\n\n<!-- bench:begin -->\nthe table\n<!-- bench:end -->\n"
 
 

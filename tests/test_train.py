@@ -128,3 +128,11 @@ def test_the_training_command_saves_a_working_model_and_its_card(mnist, pen_trai
     assert ("pendigits" in card["description"]) == (arch == "robust")
     recognizer = digits.Recognizer(digits.load_model(output), temperature=card["temperature"])
     assert 0 <= recognizer(x_test[0]).digit <= 9
+    # ...and the ONNX copy recognition runs, exported from exactly that file, answering as it does
+    from digits.model_files import file_sha256
+
+    assert card["onnx"] == {"file": "small.onnx", "exported_from_sha256": file_sha256(output)}
+    from_onnx = digits.Recognizer.from_file(output.with_suffix(".onnx"))
+    assert from_onnx.temperature == card["temperature"]
+    assert np.allclose(from_onnx.predict_mnist(x_test[:50] / 255.0), recognizer.predict_mnist(x_test[:50] / 255.0),
+                       atol=1e-5)

@@ -1,0 +1,65 @@
+"""Where the trained models live, and the model card beside each: no TensorFlow needed.
+
+The shipped network is kept twice in ``models/``: ``digits_cnn.keras``, the Keras
+model that training writes and the notebooks load, and ``digits_cnn.onnx``, the
+same network exported for ONNX Runtime (`digits.export`), which `digits.recognize`
+and the drawing pad run. Both share one *model card*, ``digits_cnn.json``: how the
+network was trained, how well it scores, its temperature, and which ``.keras``
+file the ``.onnx`` was exported from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+INPUT_SHAPE = (28, 28, 1)
+"""One MNIST image: 28x28 pixels, one grey channel."""
+NUM_CLASSES = 10
+"""The digits 0-9."""
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+"""The repository's ``models/`` folder, where the shipped model lives."""
+SHIPPED_MODEL = MODELS_DIR / "digits_cnn.keras"
+"""The trained Keras model: what training writes and the notebooks load."""
+SHIPPED_ONNX = SHIPPED_MODEL.with_suffix(".onnx")
+"""The same network exported to ONNX: what `digits.recognize` and the drawing pad run."""
+MNIST_ONLY_MODEL = MODELS_DIR / "mnist_only_cnn.keras"
+"""The shipped recipe's network as it was before it learned from real writers: MNIST and the generated
+styles only (notebook 4 compares the two on real people's handwriting)."""
+
+HOW_TO_FIX = (
+    "Train one with `python -m digits.train` (add --output to choose the file), "
+    "or restore the shipped model with `git checkout -- models/`."
+)
+"""What every `ModelLoadError` tells the reader to do."""
+
+
+class ModelLoadError(RuntimeError):
+    """A saved model is missing or cannot be read."""
+
+
+def card_path(model_path: str | os.PathLike) -> Path:
+    """The model card that belongs to a saved model (``.keras`` or ``.onnx``): same name, ``.json``."""
+    return Path(model_path).with_suffix(".json")
+
+
+def read_card(model_path: str | os.PathLike | None = None) -> dict:
+    """Read the model card beside a saved model ({} if there is none or it is not JSON)."""
+    path = card_path(model_path or SHIPPED_MODEL)
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return card if isinstance(card, dict) else {}
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, as 64 hex digits (the card records the ``.keras`` an ``.onnx`` came from)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
