@@ -58,6 +58,9 @@ Milder slopes are left to the noise floor of `ink_map`, which handles them; the 
 turned drawing make slopes of up to 0.075, which are not light."""
 _PLANE_FIT = 0.025
 """How close (fraction of the grey range) a piece of the border must be to the plane of uneven light."""
+_CANVAS_COVER = 0.5
+"""An RGBA picture with transparent pixels is a canvas (its alpha channel is the ink) when less than this
+share of it is opaque; otherwise it is an opaque picture with a transparent frame or corners, read by colour."""
 _SPECK_SHARE = 0.01
 """Blobs with less than this share of all the ink are dust, and erased."""
 _DOT_EXTENT, _DOT_SHARE = 1.5, 0.10
@@ -193,9 +196,10 @@ def ink_map(image) -> np.ndarray:
     """Return where the ink is, as an (H, W) float32 array in [0, 1] (1 = full ink).
 
     ``image`` may be grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4), of any
-    integer dtype (0-255) or float in [0, 1]. On an RGBA image with transparent
-    pixels (a browser canvas) the alpha channel is the ink, whatever its colour.
-    Otherwise the paper's tone is read from the image's border (as a tilted
+    integer dtype (0-255) or float in [0, 1]. On an RGBA image that is mostly
+    transparent (a browser canvas) the alpha channel is the ink, whatever its
+    colour; an RGBA image that is mostly opaque is read by its colours, as seen
+    over white paper. Otherwise the paper's tone is read from the image's border (as a tilted
     plane where uneven light darkens one side of a photo) and ink is whatever
     differs from it in the stronger direction, so dark-on-light and
     light-on-dark both work without being told. Contrast is stretched so the
@@ -205,8 +209,8 @@ def ink_map(image) -> np.ndarray:
     """
     array = _checked_array(image)
     alpha = _as_float(array[:, :, 3]) if array.ndim == 3 and array.shape[2] == 4 else None
-    if alpha is not None and alpha.min() < 0.99:
-        # A canvas: transparent paper, ink wherever something was drawn.
+    if alpha is not None and alpha.min() < 0.99 and np.count_nonzero(alpha > 0.5) < _CANVAS_COVER * alpha.size:
+        # A canvas: mostly transparent paper, ink wherever something was drawn.
         strongest = float(alpha.max())
         if strongest < _MIN_CONTRAST:
             raise EmptyImageError("the image is blank: draw a digit first")
@@ -218,6 +222,10 @@ def ink_map(image) -> np.ndarray:
         gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
     else:
         gray = _as_float(array)
+    if alpha is not None and alpha.min() < 0.99:
+        # An opaque picture with some transparency (a frame, rounded corners, a faint alpha
+        # everywhere): its colours hold the digit, seen as over white paper.
+        gray = gray * alpha + (np.float32(1) - alpha)
     paper = _paper_tone(gray)
     if isinstance(paper, np.ndarray) and paper.mean() > 0.5:
         # Light paper under uneven light: light multiplies paper and ink alike, so divide it out.
