@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 
@@ -54,6 +55,37 @@ def read_card(model_path: str | os.PathLike | None = None) -> dict:
     except (OSError, ValueError):
         return {}
     return card if isinstance(card, dict) else {}
+
+
+def model_temperature(model_path: str | os.PathLike) -> float:
+    """The temperature recorded in the model card beside a saved model: a finite number above 0.
+
+    Raises `ModelLoadError`, naming the card and the field, when the card is missing,
+    is not a JSON object, or holds no usable temperature.
+    """
+    path = card_path(model_path)
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(
+            f"No model card at {path}: it records the temperature that makes {Path(model_path).name}'s "
+            f"probabilities honest. {HOW_TO_FIX}"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelLoadError(f"The model card {path} is damaged: it is not JSON ({exc}). {HOW_TO_FIX}") from None
+    if not isinstance(card, dict):
+        raise ModelLoadError(
+            f"The model card {path} is damaged: it holds a JSON {type(card).__name__}, not an object. {HOW_TO_FIX}"
+        )
+    temperature = card.get("temperature")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not (
+        math.isfinite(temperature) and temperature > 0
+    ):
+        raise ModelLoadError(
+            f"The model card {path} is damaged: its field \"temperature\" must be a number above 0, "
+            f"got {temperature!r}. {HOW_TO_FIX}"
+        )
+    return float(temperature)
 
 
 def file_sha256(path: str | os.PathLike) -> str:

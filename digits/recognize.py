@@ -9,6 +9,7 @@ reused; TensorFlow is never imported) and returns a `Prediction`.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import apply_temperature
-from .model_files import SHIPPED_ONNX, read_card
+from .model_files import SHIPPED_ONNX, model_temperature
 from .networks import KerasNetwork, OnnxNetwork
 from .preprocess import to_mnist
 
@@ -70,8 +71,8 @@ class Recognizer:
     """
 
     def __init__(self, network, temperature: float = 1.0):
-        if not temperature > 0:
-            raise ValueError(f"temperature must be positive, got {temperature}")
+        if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
+            raise ValueError(f"temperature must be a finite number above 0, got {temperature!r}")
         self.network = network if hasattr(network, "probabilities") else KerasNetwork(network)
         self.temperature = float(temperature)
 
@@ -79,8 +80,9 @@ class Recognizer:
     def from_file(cls, path: str | os.PathLike) -> "Recognizer":
         """The `Recognizer` of a saved model: ``.onnx`` by ONNX Runtime, otherwise Keras; temperature from its card.
 
-        Raises `ModelLoadError` when the file is missing or unreadable.
+        Raises `ModelLoadError` when the file or its card (`model_files.model_temperature`) is missing or damaged.
         """
+        temperature = model_temperature(path)
         path = Path(path)
         if path.suffix == ".onnx":
             network = OnnxNetwork(path)
@@ -88,7 +90,7 @@ class Recognizer:
             from .model import load_model
 
             network = KerasNetwork(load_model(path))
-        return cls(network, temperature=float(read_card(path).get("temperature", 1.0)))
+        return cls(network, temperature=temperature)
 
     def predict_mnist(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities for MNIST-format images.

@@ -66,3 +66,36 @@ def test_a_canvas_is_still_read_by_its_alpha_channel_whatever_the_colour_of_the_
     canvas[40:60, 60:220] = (255, 255, 255, 255)  # white ink: invisible over white paper, clear in alpha
     canvas[40:240, 200:220] = (255, 255, 255, 255)
     assert digits.recognize(canvas).digit == 7
+
+
+@pytest.mark.parametrize("card, complaint", [
+    ('{"temperature": NaN}', 'field "temperature" must be a number above 0, got nan'),
+    ('{"temperature": Infinity}', 'field "temperature" must be a number above 0, got inf'),
+    ('{"temperature": "abc"}', "got 'abc'"),
+    ('{"temperature": null}', "got None"),
+    ('{"temperature": -1}', "got -1"),
+    ('{"file": "x"}', "got None"),
+    ('[1.2]', "holds a JSON list, not an object"),
+    ('not json', "it is not JSON"),
+    (None, "No model card at"),
+])
+def test_a_damaged_model_card_is_a_clear_error_naming_the_card_and_the_field(tmp_path, card, complaint):
+    from digits.model_files import SHIPPED_ONNX
+
+    model = tmp_path / "model.onnx"
+    model.write_bytes(SHIPPED_ONNX.read_bytes())
+    if card is not None:
+        (tmp_path / "model.json").write_text(card, encoding="utf-8")
+    with pytest.raises(digits.ModelLoadError) as error:
+        digits.Recognizer.from_file(model)
+    assert complaint in str(error.value) and str(tmp_path / "model.json") in str(error.value)
+    assert error.value.__cause__ is None and (error.value.__context__ is None or error.value.__suppress_context__)
+
+
+@pytest.mark.parametrize("temperature", [float("nan"), float("inf"), 0.0, -2.0, "1.2"])
+def test_recognizer_refuses_a_temperature_that_is_not_a_finite_positive_number(temperature):
+    from digits.model_files import SHIPPED_ONNX
+    from digits.networks import OnnxNetwork
+
+    with pytest.raises(ValueError, match="temperature must be a finite number above 0"):
+        digits.Recognizer(OnnxNetwork(SHIPPED_ONNX), temperature=temperature)
