@@ -21,6 +21,7 @@ Every function takes and returns NumPy arrays and never loops over pixels.
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 import cv2
@@ -87,9 +88,23 @@ class MnistSteps(NamedTuple):
 
 
 def _checked_array(image) -> np.ndarray:
-    """Check that ``image`` is a grey, RGB or RGBA array of numbers; return it as an array."""
-    array = np.asarray(image)
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+    """Check that ``image`` is a grey, RGB or RGBA picture of real numbers; return it as an array.
+
+    A PIL image is converted first (palette and 1-bit images to their colours).
+    Pictures larger than `LARGEST_SIDE` are shrunk to it (`_shrunk`).
+    """
+    if image is None or isinstance(image, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"expected a picture as an array of pixels, got {image!r}"
+            + (": read the file first, e.g. with cv2.imread(path)" if image is not None else "")
+        )
+    array = np.asarray(_from_pil(image))
+    kind = array.dtype.kind
+    if kind == "c":
+        raise ValueError(f"expected an image of real numbers, got complex numbers (dtype {array.dtype})")
+    if kind in "mM":
+        raise ValueError(f"expected an image of numbers, got times or durations (dtype {array.dtype})")
+    if kind not in "biuf":
         raise ValueError(f"expected an image of numbers, got an array of dtype {array.dtype}")
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
@@ -99,26 +114,79 @@ def _checked_array(image) -> np.ndarray:
         )
     if array.shape[0] < 1 or array.shape[1] < 1:
         raise EmptyImageError(f"the image has no pixels (shape {array.shape})")
-    return array
+    return _shrunk(array)
 
 
-def _as_float(array: np.ndarray) -> np.ndarray:
-    """An image array as float32 in [0, 1] (integers are read as 0-255, floats as 0-1 or 0-255)."""
-    if array.dtype == np.uint8:
-        return np.multiply(array, np.float32(1 / 255), dtype=np.float32)
-    if array.dtype == np.bool_:
-        return array.astype(np.float32)
-    if np.issubdtype(array.dtype, np.integer):
-        if array.min() < 0:
-            raise ValueError("integer images must not hold negative values")
-        top = 255.0 if array.max() <= 255 else float(np.iinfo(array.dtype).max)
-        return array.astype(np.float32) / np.float32(top)
-    array = array.astype(np.float32)
-    if not np.all(np.isfinite(array)):
+_PIL_AS_ARRAYS = ("1", "L", "RGB", "RGBA", "I", "F", "I;16", "I;16B", "I;16L", "I;16N")
+"""PIL image modes whose pixels NumPy reads as grey levels or colours; others are converted to RGBA first."""
+
+
+def _from_pil(image):
+    """A PIL image as its colours: palette images ("P") would otherwise give indices, "LA" two channels."""
+    mode = getattr(image, "mode", None)
+    if isinstance(mode, str) and hasattr(image, "convert") and mode not in _PIL_AS_ARRAYS:
+        return image.convert("RGBA")
+    return image
+
+
+LARGEST_SIDE = 2048
+"""Pictures with a longer side are shrunk to this many pixels before anything else (a digit needs far fewer)."""
+
+
+def _shrunk(array: np.ndarray) -> np.ndarray:
+    """``array`` shrunk so its longer side is at most `LARGEST_SIDE`, by averaging (its dtype kept where OpenCV can).
+
+    Without this a 40000x40000 photo would need 16 GB of working copies. Beyond what
+    OpenCV resizes, every k-th pixel is taken first (a view, no copy).
+    """
+    longest = max(array.shape[:2])
+    if longest <= LARGEST_SIDE:
+        return array
+    if array.dtype.kind == "b":
+        array = array.view(np.uint8)
+    if array.dtype not in (np.uint8, np.uint16, np.int16, np.float32, np.float64):
+        step = int(np.ceil(longest / (2 * LARGEST_SIDE)))
+        array = array[::step, ::step].astype(np.float64)
+        longest = max(array.shape[:2])
+    scale = LARGEST_SIDE / longest
+    size = (max(1, round(array.shape[1] * scale)), max(1, round(array.shape[0] * scale)))
+    return cv2.resize(np.ascontiguousarray(array), size, interpolation=cv2.INTER_AREA)
+
+
+_INTEGER_RANGES = (255, 1023, 4095, 65535)
+"""The ranges integer pictures come in: 8-bit, 10-bit, 12-bit and 16-bit."""
+_FLOAT_OVERSHOOT = 2.0
+"""Float pictures whose largest value is at most this are read as 0-1 (resizing overshoots 1 a little)."""
+
+
+def _value_scale(array: np.ndarray) -> float:
+    """What full brightness is in ``array``, judged by the values it holds.
+
+    Integers: the smallest of 255, 1023, 4095 and 65535 that holds the largest value,
+    else the largest value. Floats: 1 up to `_FLOAT_OVERSHOOT` (values above 1 are
+    clipped), 255 up to 255, else the largest value. Raises ``ValueError`` for
+    negative values and for NaN or infinities.
+    """
+    if array.dtype == np.uint8 or array.dtype.kind == "b":
+        return 255.0 if array.dtype == np.uint8 else 1.0
+    lowest, highest = float(array.min()), float(array.max())
+    if not (np.isfinite(lowest) and np.isfinite(highest)):
         raise ValueError("the image holds NaN or infinite values")
-    if array.min() < 0:
-        raise ValueError("float images must hold values in [0, 1] (or 0-255), got negative values")
-    return array / np.float32(255) if array.max() > 1.0 else array
+    if lowest < 0:
+        raise ValueError(f"image values must not be negative, got {lowest:g} (expected 0-1 or 0-255)")
+    if array.dtype.kind in "iu":
+        return float(next((top for top in _INTEGER_RANGES if highest <= top), highest))
+    if highest <= _FLOAT_OVERSHOOT:
+        return 1.0
+    return 255.0 if highest <= 255.0 else highest
+
+
+def _as_float(array: np.ndarray, scale: float) -> np.ndarray:
+    """An image array as float32 in [0, 1], ``scale`` (from `_value_scale`) being full brightness."""
+    if array.dtype == np.uint8 and scale == 255.0:
+        return np.multiply(array, np.float32(1 / 255), dtype=np.float32)
+    floats = np.multiply(array, np.float32(1 / scale), dtype=np.float32)
+    return np.minimum(floats, np.float32(1), out=floats)
 
 
 def _border_width(gray: np.ndarray) -> int:
@@ -208,7 +276,8 @@ def ink_map(image) -> np.ndarray:
     Raises `EmptyImageError` when nothing stands out from the paper.
     """
     array = _checked_array(image)
-    alpha = _as_float(array[:, :, 3]) if array.ndim == 3 and array.shape[2] == 4 else None
+    scale = _value_scale(array)
+    alpha = _as_float(array[:, :, 3], scale) if array.ndim == 3 and array.shape[2] == 4 else None
     if alpha is not None and alpha.min() < 0.99 and np.count_nonzero(alpha > 0.5) < _CANVAS_COVER * alpha.size:
         # A canvas: mostly transparent paper, ink wherever something was drawn.
         strongest = float(alpha.max())
@@ -217,11 +286,11 @@ def ink_map(image) -> np.ndarray:
         alpha *= np.float32(1 / strongest)
         return alpha
     if array.ndim == 3 and array.dtype == np.uint8:  # OpenCV's integer conversion is twice as fast
-        gray = _as_float(cv2.cvtColor(np.ascontiguousarray(array[:, :, :3]), cv2.COLOR_RGB2GRAY))
+        gray = _as_float(cv2.cvtColor(np.ascontiguousarray(array[:, :, :3]), cv2.COLOR_RGB2GRAY), scale)
     elif array.ndim == 3:
-        gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3])), cv2.COLOR_RGB2GRAY)
+        gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3], scale)), cv2.COLOR_RGB2GRAY)
     else:
-        gray = _as_float(array)
+        gray = _as_float(array, scale)
     if alpha is not None and alpha.min() < 0.99:
         # An opaque picture with some transparency (a frame, rounded corners, a faint alpha
         # everywhere): its colours hold the digit, seen as over white paper.
@@ -274,7 +343,8 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     keep = areas >= _SPECK_SHARE * areas.sum()
     if count > 2:  # several blobs: dots as wide as the pen are a slip of it, not part of a digit
         extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-        dot = (extent <= _DOT_EXTENT * stroke_width(mask[outer])) & (areas < _DOT_SHARE * areas.sum())
+        pen = _pen_width(np.concatenate([[False], keep]).view(np.uint8)[labels] if not keep.all() else box)
+        dot = (extent <= _DOT_EXTENT * pen) & (areas < _DOT_SHARE * areas.sum())
         keep &= ~dot
         keep[np.argmax(areas)] = True
     left, top = stats[1:, cv2.CC_STAT_LEFT][keep], stats[1:, cv2.CC_STAT_TOP][keep]
@@ -286,6 +356,24 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
         erased = np.concatenate([[False], ~keep])
         cropped[erased[labels[inner]]] = 0.0
     return cropped
+
+
+_PEN_SAMPLE = 320
+"""`_pen_width` measures masks larger than this many pixels a side at this size."""
+
+
+def _pen_width(mask: np.ndarray) -> float:
+    """The pen width of a 0/1 mask of the digit's blobs, in the mask's pixels (`stroke_width`).
+
+    A large mask is measured shrunk to `_PEN_SAMPLE` pixels a side and the width scaled
+    back: tracing every outline of a grainy 1500x1500 scan would take a second.
+    """
+    longest = max(mask.shape)
+    if longest <= _PEN_SAMPLE:
+        return stroke_width(mask)
+    factor = longest / _PEN_SAMPLE
+    small = _resize_to_fit(mask.astype(np.float32), _PEN_SAMPLE)
+    return stroke_width(small) * factor
 
 
 def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:

@@ -187,7 +187,7 @@ def test_ink_running_into_the_border_does_not_tilt_flat_paper(reaching):
         cv2.line(canvas, (140, 0), (140, 279), 0, 20)  # through the top and bottom of the border
     else:
         canvas = canvas[52:238, 72:208]  # cropped to the 7: its bar is most of the top of the border
-    gray = _as_float(np.clip(canvas, 0, 255).astype(np.uint8))
+    gray = _as_float(np.clip(canvas, 0, 255).astype(np.uint8), 255.0)
     assert isinstance(_paper_tone(gray), float) and _paper_tone(gray) > 0.97
 
 

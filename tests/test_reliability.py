@@ -99,3 +99,80 @@ def test_recognizer_refuses_a_temperature_that_is_not_a_finite_positive_number(t
 
     with pytest.raises(ValueError, match="temperature must be a finite number above 0"):
         digits.Recognizer(OnnxNetwork(SHIPPED_ONNX), temperature=temperature)
+
+
+def _seven_grey() -> np.ndarray:
+    """A 7 as a grey uint8 picture: black bars on white."""
+    return _opaque_seven()[:, :, 0].copy()
+
+
+def _value_range_cases():
+    seven = _seven_grey()
+    as_float = seven / 255.0
+    overshoot = as_float.copy()
+    overshoot[0, 0] = 1.0001
+    cubic = np.maximum(cv2.resize(as_float, (300, 300), interpolation=cv2.INTER_CUBIC), 0.0)
+    cubic[0, 0] = 1.15
+    wide = seven.astype(np.int64)
+    return {
+        "float with one pixel at 1.0001": overshoot,
+        "cubic-resized float clipped at 0 only": cubic,
+        "int32 with paper 65535": (wide * 257).astype(np.int32),
+        "int64 with paper 256": wide + 1,
+        "int16 0-1000": (wide * 1000 // 255).astype(np.int16),
+        "10-bit uint16 0-1023": (wide * 1023 // 255).astype(np.uint16),
+        "uint32": (wide * 16843009).astype(np.uint32),
+    }
+
+
+@pytest.mark.parametrize("case", list(_value_range_cases()))
+def test_pictures_in_any_value_range_are_read_as_the_drawing_they_are(case):
+    picture = _value_range_cases()[case]
+    assert digits.recognize(picture).digit == 7
+
+
+@pytest.mark.parametrize("mode", ["P", "1", "I", "LA", "RGBA"])
+def test_pil_images_are_read_by_their_colours(mode):
+    from PIL import Image
+
+    seven = Image.fromarray(_seven_grey())
+    if mode == "P":
+        picture = Image.fromarray((_seven_grey() > 127).astype(np.uint8), mode="P")  # indices 0 and 1
+        picture.putpalette([0, 0, 0, 255, 255, 255])  # a two-colour palette: black and white
+        assert np.asarray(picture).max() == 1
+    elif mode == "I":
+        picture = Image.fromarray(_seven_grey().astype(np.uint16) * 257).convert("I")  # a 16-bit PNG as PIL opens it
+    else:
+        picture = seven.convert(mode)
+    assert digits.recognize(picture).digit == 7
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    (np.zeros((28, 28), complex), ValueError, "complex"),
+    (np.zeros((28, 28), "m8[s]"), ValueError, "times or durations"),
+    (np.zeros((28, 28), "M8[s]"), ValueError, "times or durations"),
+    (None, TypeError, "got None"),
+    ("homework.png", TypeError, "read the file first"),
+    (np.full((28, 28), -1.0), ValueError, "must not be negative"),
+    (np.full((28, 28), np.inf), ValueError, "NaN or infinite"),
+])
+def test_what_is_not_a_picture_is_refused_clearly(bad, error, message):
+    with pytest.raises(error, match=message):
+        digits.recognize(bad)
+
+
+def test_a_huge_picture_is_shrunk_first_and_stays_within_three_times_its_size_in_memory():
+    import tracemalloc
+
+    picture = np.full((8000, 8000), 255, np.uint8)
+    cv2.ellipse(picture, (4000, 4000), (2000, 2700), 0, 0, 360, 0, 250)
+    tracemalloc.start()
+    try:
+        prediction = digits.recognize(picture)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert prediction.digit == 0
+    assert peak < 3 * picture.nbytes  # 64 MB of picture; without the shrinking, 9 times that
+    steps = digits.preprocess.mnist_steps(picture)
+    assert max(steps.ink.shape) == digits.preprocess.LARGEST_SIDE
