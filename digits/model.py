@@ -98,8 +98,8 @@ def load_model(path: str | os.PathLike | None = None) -> keras.Model:
         model = keras.models.load_model(path, compile=False)
     except Exception as exc:  # Keras raises many kinds of errors for damaged files
         raise ModelLoadError(
-            f"{path} could not be read as a Keras model ({type(exc).__name__}: {exc}). {HOW_TO_FIX}"
-        ) from exc
+            f"The model file {path} is damaged: Keras cannot read it ({type(exc).__name__}). {HOW_TO_FIX}"
+        ) from None
     if tuple(model.input_shape[1:]) != INPUT_SHAPE or model.output_shape[-1] != NUM_CLASSES:
         raise ModelLoadError(
             f"{path} is a Keras model, but not a digit recogniser: it takes {model.input_shape} "

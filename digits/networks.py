@@ -60,7 +60,8 @@ class OnnxNetwork:
             session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # ONNX Runtime raises several kinds of errors for damaged files
             raise ModelLoadError(
-                f"{self.path} could not be read as an ONNX model ({type(exc).__name__}: {exc}). {HOW_TO_FIX}"
+                f"The model file {self.path} is damaged: ONNX Runtime cannot read it ({type(exc).__name__}). "
+                f"{HOW_TO_FIX}"
             ) from None
         inputs, outputs = session.get_inputs(), session.get_outputs()
         takes = tuple(inputs[0].shape[1:]) if len(inputs) == 1 else None

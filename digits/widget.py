@@ -36,6 +36,8 @@ from digits import strokes as strokes_module
 _log = logging.getLogger(__name__)
 _log.addHandler(logging.NullHandler())  # a library must never print on its own: no traceback reaches a student
 
+MIN_SIZE, MAX_SIZE = 28, 2048
+"""The smallest and largest canvas a `DrawingPad` can have, in pixels."""
 PAD_SIZE = 280
 """Side of the canvas in pixels: 10x an MNIST image."""
 LINE_WIDTH = 20
@@ -88,7 +90,8 @@ def _safely(handler):
         try:
             return handler(self, *args, **kwargs)
         except Exception as error:  # noqa: BLE001 - the student must never see a traceback
-            _log.exception("drawing pad: %s failed", handler.__name__)
+            # At debug level: a student's logging.basicConfig() must not print a traceback under the cell.
+            _log.debug("drawing pad: %s failed", handler.__name__, exc_info=True)
             self._show_error(error)
             return None
 
@@ -110,6 +113,12 @@ class DrawingPad(widgets.HBox):
     """
 
     def __init__(self, size: int = PAD_SIZE, line_width: float = LINE_WIDTH, recognize_as_you_draw: bool = False):
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not MIN_SIZE <= size <= MAX_SIZE:
+            raise ValueError(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}, got {size!r}")
+        if isinstance(line_width, bool) or not isinstance(line_width, (int, float, np.number)) or not (
+            1 <= line_width <= size / 2
+        ):
+            raise ValueError(f"line_width must be from 1 to half the size ({size / 2:g}) pixels, got {line_width!r}")
         self.size = int(size)
         self.line_width = float(line_width)
         self._strokes: list[list[Point]] = []
@@ -188,7 +197,7 @@ class DrawingPad(widgets.HBox):
 
     def add_stroke(self, points: Iterable[Point]) -> None:
         """Draw one stroke through ``points`` (canvas pixels), as if drawn by hand."""
-        points = [(float(x), float(y)) for x, y in points]
+        points = [point for point in (self._on_pad(x, y) for x, y in points) if point is not None]
         if not points:
             return
         self._start_stroke(*points[0])
@@ -215,7 +224,7 @@ class DrawingPad(widgets.HBox):
             self._show_message(_EMPTY, css_class="digits-empty")
             return None
         except Exception as error:  # noqa: BLE001 - shown as a short message, logged in full
-            _log.exception("drawing pad: recognition failed")
+            _log.debug("drawing pad: recognition failed", exc_info=True)
             self._show_error(error)
             return None
         self.prediction = prediction
@@ -283,7 +292,22 @@ class DrawingPad(widgets.HBox):
 
     # Strokes
 
+    def _on_pad(self, x, y) -> Point | None:
+        """A point the pointer reported, as floats kept within a pad's width of the canvas; None if not a number."""
+        try:
+            x, y = float(x), float(y)
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        reach = float(self.size)
+        return min(max(x, -reach), 2 * reach), min(max(y, -reach), 2 * reach)
+
     def _start_stroke(self, x: float, y: float) -> None:
+        point = self._on_pad(x, y)
+        if point is None:
+            return
+        x, y = point
         if self._current:
             self._end_stroke()
         self._current = [(x, y)]
@@ -291,6 +315,13 @@ class DrawingPad(widgets.HBox):
             self.canvas.fill_circle(x, y, self.line_width / 2)
 
     def _extend_stroke(self, x: float, y: float) -> None:
+        point = self._on_pad(x, y)
+        if point is None:
+            return
+        if self._current is None:
+            self._current = [point]
+            return
+        x, y = point
         last_x, last_y = self._current[-1]
         if math.hypot(x - last_x, y - last_y) < 1.0:
             return
@@ -343,8 +374,8 @@ class DrawingPad(widgets.HBox):
     def _show_error(self, error: Exception) -> None:
         self.prediction = None
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        if len(detail) > 120:
-            detail = detail[:117] + "..."
+        if len(detail) > 120 and not isinstance(error, digits.ModelLoadError):  # those are written for people: all of it
+            detail = detail[:118].rsplit(" ", 1)[0] + " \N{HORIZONTAL ELLIPSIS}"
         self._show_message(
             f"Sorry, that did not work: {html.escape(detail)}<br><small>Press <b>Clear</b> and try again.</small>",
             css_class="digits-error",

@@ -30,7 +30,7 @@ def test_missing_model_file_is_a_clear_error(tmp_path):
 def test_corrupt_model_file_is_a_clear_error(tmp_path):
     broken = tmp_path / "broken.keras"
     broken.write_bytes(SHIPPED_MODEL.read_bytes()[:5000])
-    with pytest.raises(digits.ModelLoadError, match=r"broken.keras could not be read.*digits.train"):
+    with pytest.raises(digits.ModelLoadError, match=r"The model file .*broken.keras is damaged.*digits.train"):
         digits.load_model(broken)
 
 

@@ -67,7 +67,7 @@ def test_missing_or_corrupt_onnx_file_is_a_clear_error(tmp_path):
     assert "python -m digits.train" in str(missing.value)
     corrupt = tmp_path / "corrupt.onnx"
     corrupt.write_bytes(SHIPPED_ONNX.read_bytes()[:5000])
-    with pytest.raises(ModelLoadError, match="could not be read as an ONNX model") as broken:
+    with pytest.raises(ModelLoadError, match="is damaged: ONNX Runtime cannot read it") as broken:
         OnnxNetwork(corrupt)
     assert broken.value.__cause__ is None and broken.value.__suppress_context__
 

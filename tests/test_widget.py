@@ -317,3 +317,74 @@ def test_add_stroke_draws_like_the_mouse(pad):
         other.add_stroke(stroke)
     assert other.strokes == pad.strokes
     assert np.array_equal(other.image(), pad.image())
+
+
+def test_points_that_are_not_numbers_are_dropped_and_the_digit_still_read(pad):
+    seven = DRAWN_DIGITS[7]
+    first = list(seven[0])
+    broken = [first[:1] + [(float("nan"), 50.0), (float("inf"), 3.0)] + first[1:]] + [list(s) for s in seven[1:]]
+    for stroke in broken:
+        pad.add_stroke(stroke)
+    send(pad, "mouse_move", x=float("nan"), y=10)  # a pointer event with no usable position
+    assert all(np.isfinite(point).all() for stroke in pad._strokes for point in stroke)
+    prediction = pad.recognize()
+    assert prediction is not None and prediction.digit == 7
+    assert not result_text(pad).startswith("Sorry")
+
+
+def test_a_point_far_off_the_canvas_is_kept_near_it_and_no_opencv_error_shows(pad):
+    pad.add_stroke([(40, 140), (1e12, 140)])
+    pad.add_stroke([(140, 40), (140, -1e12)])
+    pad.recognize()
+    assert not result_text(pad).startswith("Sorry") and "cv2" not in result_text(pad)
+    assert max(abs(v) for stroke in pad._strokes for point in stroke for v in point) <= 2 * PAD_SIZE
+
+
+@pytest.mark.parametrize("arguments", [{"size": 0}, {"size": -5}, {"size": 10.5}, {"size": True},
+                                       {"line_width": -3}, {"line_width": 0}, {"line_width": float("nan")},
+                                       {"size": 100, "line_width": 60}])
+def test_the_pad_refuses_sizes_and_pens_it_cannot_draw_with(arguments):
+    with pytest.raises(ValueError, match="size must be|line_width must be"):
+        digits.DrawingPad(**arguments)
+
+
+def test_a_failure_prints_no_traceback_even_with_logging_configured(pad, monkeypatch, capsys):
+    import logging
+
+    def broken(image):
+        raise RuntimeError("boom")
+
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    monkeypatch.setattr(root, "level", logging.WARNING)
+    try:
+        monkeypatch.setattr(digits, "recognize", broken)
+        draw_with_mouse(pad, DRAWN_DIGITS[7])
+        pad.recognize_button.click()
+    finally:
+        root.removeHandler(handler)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert result_text(pad).startswith("Sorry")
+
+
+def test_a_model_error_is_shown_whole_and_other_long_errors_end_at_a_word(pad, monkeypatch):
+    long_path = "/home/student/course/" + "very_long_folder_name/" * 6 + "digits_cnn.onnx"
+    message = f"The model file {long_path} is damaged: ONNX Runtime cannot read it."
+
+    def damaged(image):
+        raise digits.ModelLoadError(message)
+
+    monkeypatch.setattr(digits, "recognize", damaged)
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.recognize_button.click()
+    assert long_path in result_text(pad)
+
+    def chatty(image):
+        raise RuntimeError("word " * 60)
+
+    monkeypatch.setattr(digits, "recognize", chatty)
+    pad.recognize_button.click()
+    text = result_text(pad)
+    assert "word \N{HORIZONTAL ELLIPSIS}" in text and "wor \N{HORIZONTAL ELLIPSIS}" not in text
