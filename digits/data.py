@@ -1,8 +1,8 @@
 """Loading the MNIST handwritten digits.
 
 `load_mnist()` is the one way the course reads MNIST. It looks for the data in a
-fixed order (a local file named by ``DIGITS_MNIST``, the Keras cache, then the
-Keras download) and checks whatever it finds, so a truncated or foreign file is a
+fixed order (a local file named by ``DIGITS_MNIST``, the Keras cache, then a
+download of Keras's copy into that cache) and checks whatever it finds, so a truncated or foreign file is a
 clear error instead of a strange failure three notebooks later.
 """
 
@@ -14,6 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .downloads import download
+
+URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+"""Where Keras downloads MNIST from (``keras.datasets.mnist.load_data()``)."""
 ENV_VAR = "DIGITS_MNIST"
 """Environment variable that may name a local copy of ``mnist.npz``."""
 
@@ -49,7 +53,19 @@ def read_mnist_npz(path: str | os.PathLike) -> tuple[tuple[np.ndarray, np.ndarra
     if not path.is_file():
         raise MnistError(f"MNIST file not found: {path}")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        raise MnistError(
+            f"{path} is not an .npz file (truncated, corrupt, or another kind of file): "
+            f"expected Keras's mnist.npz"
+        ) from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise MnistError(
+            f"{path} holds a single array (an .npy file), not the .npz archive of x_train, y_train, "
+            f"x_test and y_test that Keras's mnist.npz is"
+        )
+    try:
+        with loaded as npz:
             missing = [key for key in _EXPECTED if key not in npz.files]
             if missing:
                 raise MnistError(
@@ -60,7 +76,7 @@ def read_mnist_npz(path: str | os.PathLike) -> tuple[tuple[np.ndarray, np.ndarra
     except MnistError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise MnistError(f"{path} could not be read as an .npz file (truncated or corrupt?): {exc}") from exc
+        raise MnistError(f"{path} could not be read as an .npz file (truncated or corrupt?): {exc}") from None
 
     return _checked(arrays, str(path))
 
@@ -77,7 +93,40 @@ def _checked(arrays: dict, source: str):
     for key in ("y_train", "y_test"):
         if arrays[key].max() > 9:
             raise MnistError(f"{source}: {key} holds labels above 9 (max {arrays[key].max()})")
+        shares = np.bincount(arrays[key], minlength=10) / len(arrays[key])
+        if shares.min() < _LEAST_LABEL_SHARE:
+            raise MnistError(
+                f"{source}: {key} has too few of digit {int(shares.argmin())} ({shares.min():.1%}; "
+                f"MNIST has 9-11% of each digit)"
+            )
+    for key in ("x_train", "x_test"):
+        _check_images(arrays[key], f"{source}: {key}")
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+_LEAST_LABEL_SHARE = 0.05
+"""Every digit is at least this share of MNIST's labels (it has 9-11% of each)."""
+_MEAN_INK = (10.0, 70.0)
+"""The mean pixel of MNIST images lies in this range (33 in both splits)."""
+
+
+def _check_images(images: np.ndarray, name: str) -> None:
+    """Raise `MnistError` unless ``images`` look like MNIST's: white digits on black, upright (taller than wide)."""
+    sample = images[:2000]
+    mean = float(sample.mean())
+    if not _MEAN_INK[0] <= mean <= _MEAN_INK[1] or int(sample.max()) < 200:
+        raise MnistError(
+            f"{name} do not look like MNIST digits: their mean pixel is {mean:.1f} and their brightest "
+            f"{int(sample.max())} (MNIST: about 33, and 255: white digits on black)"
+        )
+    inked = sample > 127
+    tall = np.count_nonzero(inked.any(axis=2), axis=1).mean()  # rows with ink
+    wide = np.count_nonzero(inked.any(axis=1), axis=1).mean()  # columns with ink
+    if tall <= wide:
+        raise MnistError(
+            f"{name} lie on their side: their ink is {tall:.1f} pixels tall and {wide:.1f} wide on average "
+            f"(MNIST digits are taller than wide; were the images transposed?)"
+        )
 
 
 def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -88,7 +137,8 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 
     1. the file named by the environment variable ``DIGITS_MNIST``;
     2. the Keras cache, ``$KERAS_HOME/datasets/mnist.npz`` (``~/.keras`` by default);
-    3. ``keras.datasets.mnist.load_data()``, which downloads it.
+    3. a download of Keras's copy (`URL`) into that cache, waiting at most
+       `digits.downloads.TIMEOUT_SECONDS` for a silent server.
 
     Raises `MnistError` saying what was tried when none of these works.
     """
@@ -105,17 +155,13 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     tried.append(f"the Keras cache {cache} (no such file)")
 
     try:
-        import keras
-
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-    except Exception as exc:  # no network, blocked proxy, failed checksum...
-        tried.append(f"downloading with keras.datasets.mnist.load_data() ({type(exc).__name__}: {exc})")
+        download(URL, cache)
+    except Exception as exc:  # noqa: BLE001 - no network, a stalled proxy, a refused download...
+        tried.append(f"downloading {URL} ({type(exc).__name__}: {exc})")
         raise MnistError(
             "Could not load MNIST. Tried:\n  - "
             + "\n  - ".join(tried)
-            + f"\nDownload mnist.npz on a machine with internet access "
-            "(https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz) and point "
+            + f"\nDownload mnist.npz on a machine with internet access ({URL}) and point "
             f"{ENV_VAR} at it, e.g.  export {ENV_VAR}=/path/to/mnist.npz"
-        ) from exc
-    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _checked(arrays, "keras.datasets.mnist.load_data()")
+        ) from None
+    return read_mnist_npz(cache)

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .downloads import download
 
 ENV_VAR = "DIGITS_PENDIGITS"
 """Environment variable that may name a folder holding ``pendigits-orig.tra`` and ``.tes``."""
@@ -165,12 +164,8 @@ def read_pendigits_file(path: str | os.PathLike) -> PenDigits:
 
 
 def _download(name: str, target: Path) -> None:
-    """Fetch ``URL + name`` into ``target``, whole or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(URL + name, timeout=30) as response:
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
-            shutil.copyfileobj(response, partial)
-    os.replace(partial.name, target)
+    """Fetch ``URL + name`` into ``target``, whole or not at all (`digits.downloads.download`)."""
+    download(URL + name, target)
 
 
 def load_pendigits(split: str = "train") -> PenDigits:

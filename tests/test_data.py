@@ -6,30 +6,38 @@ import numpy as np
 import pytest
 
 import digits
+import digits.downloads
 from digits.data import MnistError, read_mnist_npz
 
 
-def _write_mnist(path, n_train=60000, n_test=10000, label_max=9, dtype=np.uint8):
+def _fake_digits(n: int, dtype=np.uint8) -> np.ndarray:
+    """``n`` MNIST-like images: a white bar, taller than wide, on black (tiny once compressed)."""
+    images = np.zeros((n, 28, 28), dtype)
+    images[:, 4:24, 11:17] = 255
+    return images
+
+
+def _write_mnist(path, n_train=60000, n_test=10000, label_max=9, dtype=np.uint8, **replaced):
     rng = np.random.default_rng(0)
-    np.savez(
-        path,
-        x_train=np.zeros((n_train, 28, 28), dtype),
+    arrays = dict(
+        x_train=_fake_digits(n_train, dtype),
         y_train=rng.integers(0, label_max + 1, n_train).astype(np.uint8),
-        x_test=np.zeros((n_test, 28, 28), dtype),
+        x_test=_fake_digits(n_test, dtype),
         y_test=rng.integers(0, label_max + 1, n_test).astype(np.uint8),
     )
+    np.savez_compressed(path, **{**arrays, **replaced})  # compressed: a few hundred kB in the temporary folder
     return path
 
 
 @pytest.fixture
 def no_download(monkeypatch):
-    """Make the Keras download fail as it does without internet access."""
-    import keras
+    """Make every download fail as it does without internet access."""
+    import urllib.request
 
-    def offline():
+    def offline(*args, **kwargs):
         raise OSError("network is unreachable")
 
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
 
 
 def test_env_var_path_is_used_first(tmp_path, monkeypatch):
@@ -70,15 +78,58 @@ def test_truncated_file_is_a_clear_error(tmp_path, monkeypatch):
     bad = tmp_path / "truncated.npz"
     bad.write_bytes(good.read_bytes()[: good.stat().st_size // 3])
     monkeypatch.setenv("DIGITS_MNIST", str(bad))
-    with pytest.raises(MnistError, match="truncated.npz.*could not be read"):
+    with pytest.raises(MnistError, match=r"truncated.npz is not an .npz file \(truncated"):
         digits.load_mnist()
 
 
-def test_not_an_npz_file_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("content", [b"<html>404 Not Found</html>", bytes(range(256)) * 40])
+def test_not_an_npz_file_is_a_clear_error(tmp_path, content):
     bad = tmp_path / "mnist.npz"
-    bad.write_text("<html>404 Not Found</html>")
-    with pytest.raises(MnistError, match="could not be read"):
+    bad.write_bytes(content)
+    with pytest.raises(MnistError, match="is not an .npz file") as error:
         read_mnist_npz(bad)
+    assert "allow_pickle" not in str(error.value) and error.value.__cause__ is None
+
+
+def test_an_npy_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "mnist.npy"
+    np.save(path, _fake_digits(10))
+    with pytest.raises(MnistError, match="single array .*not the .npz archive"):
+        read_mnist_npz(path)
+
+
+@pytest.mark.parametrize("fault, replaced, message", [
+    ("transposed images", {"x_train": _fake_digits(60000).transpose(0, 2, 1)}, "lie on their side"),
+    ("all-zero images", {"x_test": np.zeros((10000, 28, 28), np.uint8)}, "do not look like MNIST digits"),
+    ("inverted images", {"x_test": 255 - _fake_digits(10000)}, "do not look like MNIST digits"),
+    ("one digit missing", {"y_train": np.repeat(np.arange(9, dtype=np.uint8), 6667)[:60000]}, "too few of digit 9"),
+])
+def test_data_that_is_not_mnist_is_a_clear_error(tmp_path, fault, replaced, message):
+    with pytest.raises(MnistError, match=message):
+        read_mnist_npz(_write_mnist(tmp_path / "faulty.npz", **replaced))
+
+
+def test_a_stalled_download_gives_up_with_a_clear_error(tmp_path, monkeypatch):
+    """A proxy that accepts the connection and never answers: the download times out instead of hanging."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    monkeypatch.delenv("DIGITS_MNIST", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.setattr(digits.downloads, "TIMEOUT_SECONDS", 1.0)
+    try:
+        with pytest.raises(MnistError, match="timed out") as error:
+            digits.load_mnist()
+    finally:
+        listener.close()
+    assert "export DIGITS_MNIST=" in str(error.value) and error.value.__cause__ is None
+    assert not (tmp_path / "datasets" / "mnist.npz").exists()
 
 
 def test_wrong_shapes_are_a_clear_error(tmp_path):
