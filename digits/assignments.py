@@ -67,6 +67,9 @@ def _nbgrader(command: str, *args: str, course: Path) -> str:
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    # nbgrader runs its database tool `alembic` by name: find it beside this Python even
+    # where the environment's bin folder is not on PATH (a venv used without activating it).
+    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
     completed = subprocess.run(
         [sys.executable, "-m", "nbgrader", command, *args, f"--CourseDirectory.root={Path(course).resolve()}"],
         cwd=REPO,

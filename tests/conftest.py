@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
 SHARED_HANDWRITING = REPO.parent / "shared" / "data" / "handwriting"
 SHARED_PENDIGITS = SHARED_HANDWRITING / "pendigits"
 
+# Kernels started by the tests (nbval, nbgrader) keep no command history in ~/.ipython.
+os.environ.setdefault("IPYTHONDIR", str(Path(tempfile.gettempdir()) / "digits-tests-ipython"))
 if "DIGITS_MNIST" not in os.environ and SHARED_MNIST.is_file():
     os.environ["DIGITS_MNIST"] = str(SHARED_MNIST)
 if "DIGITS_PENDIGITS" not in os.environ and (SHARED_PENDIGITS / "pendigits-orig.tra").is_file():

@@ -325,3 +325,19 @@ def test_student_release_fails_in_each_check_with_its_sentence_and_nowhere_else(
                 assert len(error.traceback) == 1
             else:
                 assert not errors(cell), f"{stem}: {cell.source[:80]}"
+
+
+def test_nbgrader_finds_its_tools_beside_this_python_without_path(monkeypatch, tmp_path):
+    """nbgrader runs `alembic` by name; a venv used without activating it has no bin folder on PATH."""
+    import digits.assignments as assignments
+
+    seen = {}
+
+    def run(command, **kwargs):
+        seen.update(kwargs["env"])
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setenv("PATH", "/usr/bin")
+    monkeypatch.setattr(assignments.subprocess, "run", run)
+    assignments._nbgrader("db", "student", "list", course=tmp_path)
+    assert seen["PATH"].split(os.pathsep)[:2] == [str(Path(sys.executable).parent), "/usr/bin"]
