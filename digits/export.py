@@ -31,8 +31,9 @@ def export_onnx(keras_path: str | os.PathLike = SHIPPED_MODEL, onnx_path: str | 
 
     ``onnx_path`` defaults to the same name with ``.onnx``. The network takes
     (N, 28, 28, 1) float32 and returns its (N, 10) softmax probabilities, as the
-    Keras model does. Where a model card sits beside the ``.keras`` file, its
-    ``onnx`` entry records the exported file and the ``.keras`` file's SHA-256.
+    Keras model does. Where a model card sits beside the ``.keras`` file and the
+    ``.onnx`` shares it (same folder and name), the card's ``onnx`` entry records the
+    exported file and the ``.keras`` file's SHA-256; a copy written elsewhere leaves the card alone.
     Raises `ModelLoadError` when the Keras model cannot be read.
     """
     import numpy as np
@@ -50,7 +51,7 @@ def export_onnx(keras_path: str | os.PathLike = SHIPPED_MODEL, onnx_path: str | 
     partial.replace(onnx_path)
 
     card_file = card_path(keras_path)
-    if card_file.is_file():
+    if card_file.is_file() and card_path(onnx_path) == card_file:  # the copy that shares the card, not one elsewhere
         card = read_card(keras_path)
         card["onnx"] = {"file": onnx_path.name, "exported_from_sha256": file_sha256(keras_path)}
         card_file.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

@@ -104,3 +104,15 @@ def test_recognizer_from_a_keras_file_or_its_onnx_copy_agree(mnist):
     from_onnx = digits.Recognizer.from_file(SHIPPED_ONNX).predict_mnist(images)
     assert np.abs(from_keras - from_onnx).max() <= 1e-5
     assert np.allclose(from_onnx.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_exporting_a_copy_elsewhere_leaves_the_models_card_alone(tmp_path):
+    from digits.export import export_onnx
+
+    card_before = (SHIPPED_MODEL.with_suffix(".json")).read_bytes()
+    copy = export_onnx(SHIPPED_MODEL, tmp_path / "elsewhere.onnx")
+    assert (SHIPPED_MODEL.with_suffix(".json")).read_bytes() == card_before
+    images = np.zeros((2, 28, 28, 1), np.float32)
+    images[:, 5:23, 12:16] = 1.0
+    assert np.allclose(OnnxNetwork(copy).probabilities(images), OnnxNetwork(SHIPPED_ONNX).probabilities(images),
+                       atol=1e-6)
