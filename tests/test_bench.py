@@ -103,3 +103,25 @@ def test_real_sets_hold_dark_ink_on_light_280_pixel_pictures_with_labels_and_wri
         assert set(real.labels) <= set(range(10)) and real.writers.shape == (5,)
     pen = real_sets.load_real_set("pendigits_dev")
     assert (pen.writers == "tes_w13").sum() == 250 and (pen.writers != "tes_w13").sum() == len(pen.labels) - 250
+
+
+def test_startup_measures_a_whole_process_cpu_and_memory():
+    from benchmarks import startup
+
+    idle_cpu, idle_memory = startup.whole_process("pass")
+    busy_cpu, busy_memory = startup.whole_process("import numpy as np; x = np.ones(40_000_000); sum(range(3_000_000))")
+    assert 0 < idle_cpu < busy_cpu and 0 < idle_memory < busy_memory - 250  # 320 MB of ones, counted
+    with pytest.raises(RuntimeError, match="failed"):
+        startup.whole_process("raise SystemExit(3)")
+
+
+def test_startup_copies_the_reports_preprocessing_faithfully():
+    from benchmarks import startup
+
+    drawing = np.full((280, 280), 255, np.uint8)
+    drawing[40:240, 130:150] = 0  # a 1, dark on white, as the report's app saved it
+    image = startup.report_preprocessing(drawing)
+    assert image.shape == (1, 28, 28, 1) and image.max() == 1.0
+    rows, cols = np.nonzero(image[0, :, :, 0] > 0.5)
+    assert rows.max() - rows.min() + 1 == 20  # the longer side fills the 20-pixel box
+    assert abs(np.mean(cols) - 13.5) <= 1 and abs(np.mean(rows) - 13.5) <= 1  # centred by mass
