@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .downloads import download
+from .errors import ShownAsMessage
 
 URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 """Where Keras downloads MNIST from (``keras.datasets.mnist.load_data()``)."""
@@ -29,7 +30,7 @@ _EXPECTED = {
 }
 
 
-class MnistError(RuntimeError):
+class MnistError(ShownAsMessage, RuntimeError):
     """MNIST could not be found, or a file that claims to be MNIST is not."""
 
 

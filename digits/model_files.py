@@ -16,6 +16,8 @@ import math
 import os
 from pathlib import Path
 
+from .errors import ShownAsMessage
+
 INPUT_SHAPE = (28, 28, 1)
 """One MNIST image: 28x28 pixels, one grey channel."""
 NUM_CLASSES = 10
@@ -38,7 +40,7 @@ HOW_TO_FIX = (
 """What every `ModelLoadError` tells the reader to do."""
 
 
-class ModelLoadError(RuntimeError):
+class ModelLoadError(ShownAsMessage, RuntimeError):
     """A saved model is missing or cannot be read."""
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .downloads import download
+from .errors import ShownAsMessage
 
 ENV_VAR = "DIGITS_PENDIGITS"
 """Environment variable that may name a folder holding ``pendigits-orig.tra`` and ``.tes``."""
@@ -42,7 +43,7 @@ CREDIT = ("Pen-Based Recognition of Handwritten Digits, E. Alpaydin and F. Alimo
 """Whom to credit wherever the strokes are used."""
 
 
-class PendigitsError(RuntimeError):
+class PendigitsError(ShownAsMessage, RuntimeError):
     """The pendigits files could not be found, or a file is not in the expected format."""
 
 

@@ -163,3 +163,16 @@ def test_real_mnist_has_the_documented_layout(mnist):
     assert x_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
     assert set(np.unique(y_test)) == set(range(10))
     assert x_test.max() == 255 and x_test[:, 0, 0].max() == 0  # white digit on black
+
+
+def test_in_a_notebook_a_missing_mnist_is_one_clear_message_without_a_traceback(tmp_path, monkeypatch, no_download,
+                                                                              capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.delenv("DIGITS_MNIST", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    shell = InteractiveShell()
+    shell.run_cell("import digits\ndigits.load_mnist()")
+    shown = capsys.readouterr().out
+    assert shown.startswith("MnistError: Could not load MNIST. Tried:") and "export DIGITS_MNIST=" in shown
+    assert "Traceback" not in shown and "File " not in shown and "During handling" not in shown
