@@ -154,12 +154,17 @@ class DrawingPad(widgets.HBox):
         self.details = widgets.HBox([self.chart, seen])
         self.details.add_class("digits-details")
 
+        # The canvas column never shrinks (a squeezed canvas would be clipped and its buttons cut
+        # to "Reco..."); where there is no room beside it, the results wrap below it.
+        for button in (self.recognize_button, self.clear_button):
+            button.layout = widgets.Layout(width="auto", flex="0 0 auto")
         left = widgets.VBox(
             [frame, widgets.HBox([self.recognize_button, self.clear_button]), self.live],
-            layout=widgets.Layout(margin="0 24px 0 0"),
+            layout=widgets.Layout(margin="0 24px 8px 0", flex="0 0 auto", min_width=f"{self.size + 4}px"),
         )
-        right = widgets.VBox([self.result, self.details], layout=widgets.Layout(min_width="320px"))
-        super().__init__([left, right], layout=widgets.Layout(padding="10px"))
+        right = widgets.VBox([self.result, self.details], layout=widgets.Layout(flex="1 1 320px", min_width="0"))
+        super().__init__([left, right], layout=widgets.Layout(padding="10px", flex_flow="row wrap",
+                                                              align_items="flex-start"))
         self.add_class("digits-drawing-pad")
 
         self.canvas.on_mouse_down(self._on_mouse_down)

@@ -108,8 +108,9 @@ def pad_page(browser, lab):
         page.goto(lab.url(NOTEBOOK), timeout=TIMEOUT_MS)
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=TIMEOUT_MS)
         run_all_cells(page)
-        # The last cell draws a figure: when it is there, every cell has run.
-        page.locator(".jp-OutputArea-output img").last.wait_for(timeout=TIMEOUT_MS)
+        # The last code cell compares two runtimes: when its answer is there, every cell has run
+        # and the kernel is free for the pad.
+        page.locator(".jp-OutputArea-output", has_text="The ten probabilities differ").wait_for(timeout=TIMEOUT_MS)
         page.locator("canvas.digits-pad").scroll_into_view_if_needed()
         page.locator("canvas.digits-pad").wait_for(state="visible")
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
@@ -251,3 +252,32 @@ def test_recognise_as_i_draw_answers_after_each_stroke(pad_page):
     finally:
         page.locator(".digits-live input").uncheck()
         clear(page)
+
+
+@pytest.mark.parametrize("width, file_browser", [(400, False), (1024, True), (1280, False)])
+def test_the_pad_keeps_its_canvas_and_buttons_whole_at_any_window_width(pad_page, width, file_browser):
+    page = pad_page
+    page.set_viewport_size({"width": width, "height": 900})
+    sidebar = page.locator("#jp-left-stack")
+    if file_browser != sidebar.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left [data-id='filebrowser']").click()  # open or close it
+    try:
+        page.wait_for_timeout(300)  # let the new layout settle
+        page.locator("canvas.digits-pad").scroll_into_view_if_needed()
+        box = page.locator("canvas.digits-pad").bounding_box()
+        assert round(box["width"]) == 280 and round(box["height"]) == 280, box
+        notebook = page.locator(".jp-NotebookPanel-notebook").last.bounding_box()
+        assert notebook["x"] - 1 <= box["x"] and box["x"] + box["width"] <= notebook["x"] + notebook["width"] + 1, (
+            box, notebook)
+        for name in ("digits-recognize", "digits-clear"):
+            button = page.locator(f"button.{name}")
+            assert button.is_visible()
+            assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), f"{name} is cut short"
+        text, _ = recognize(page)  # the long "empty pad" message must not squeeze the canvas either
+        assert round(page.locator("canvas.digits-pad").bounding_box()["width"]) == 280
+    finally:
+        if file_browser:
+            page.locator(".jp-SideBar.jp-mod-left [data-id='filebrowser']").click()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        clear(page)
+
