@@ -1,4 +1,4 @@
-"""Recognising one digit: preprocessing, the network, and a readable answer.
+"""Recognizing one digit: preprocessing, the network, and a readable answer.
 
 `recognize(image)` is the single call the drawing pad, the notebooks, the tests
 and the benchmark all use. It converts the image with `to_mnist`, runs the
@@ -60,7 +60,7 @@ class Prediction:
 
 
 class Recognizer:
-    """Recognise single digits with a given network.
+    """Recognize single digits with a given network.
 
     ``network``: a Keras model (a student's own, run by TensorFlow through
     `KerasNetwork`) or a ready network such as `OnnxNetwork` (anything with a
@@ -107,7 +107,7 @@ class Recognizer:
         return apply_temperature(probabilities.astype(np.float64), self.temperature)
 
     def __call__(self, image) -> Prediction:
-        """Recognise the digit in one picture (any form `to_mnist` accepts)."""
+        """Recognize the digit in one picture (any form `to_mnist` accepts)."""
         mnist = to_mnist(image)
         probabilities = self._calibrated(self.network.probabilities(mnist.reshape(1, 28, 28, 1)))[0]
         probabilities = probabilities.astype(np.float64)
@@ -130,7 +130,7 @@ def shipped_recognizer() -> Recognizer:
 
 
 def recognize(image) -> Prediction:
-    """Recognise the digit in ``image`` with the shipped model.
+    """Recognize the digit in ``image`` with the shipped model.
 
     ``image``: grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4), uint8 or float,
     any size, dark ink on light paper or light on dark, or a transparent canvas.

@@ -1,12 +1,12 @@
 """The drawing pad: draw a digit with the mouse or a finger, press Recognize.
 
 `DrawingPad()` is a notebook widget (an ipywidgets box) holding a 280x280
-ipycanvas canvas, the **Recognize** and **Clear** buttons, a "recognise as I
+ipycanvas canvas, the **Recognize** and **Clear** buttons, a "recognize as I
 draw" switch, and the result: the digit, large, with its probability, a bar
 chart of all ten probabilities and the 28x28 image the network saw.
 
 The pad keeps every stroke in Python as a list of points and rasterises the
-strokes itself (`render_strokes`, the one rasteriser of `digits.strokes`) when asked to recognise them, so
+strokes itself (`render_strokes`, the one rasteriser of `digits.strokes`) when asked to recognize them, so
 it never has to read pixels back from the browser (ipycanvas syncs image data
 asynchronously, and an empty canvas is transparent). The canvas in the browser
 only shows the same strokes as they are drawn. Recognition goes through
@@ -106,10 +106,10 @@ class DrawingPad(widgets.HBox):
         from digits import DrawingPad
         DrawingPad()
 
-    The same can be done from code: `add_stroke` draws, `recognize` recognises
+    The same can be done from code: `add_stroke` draws, `recognize` recognizes
     (returns the `digits.Prediction`, or ``None`` when there is nothing to
-    recognise or it failed), `clear` starts over, `image` is the picture that is
-    recognised.
+    recognize or it failed), `clear` starts over, `image` is the picture that is
+    recognized.
     """
 
     def __init__(self, size: int = PAD_SIZE, line_width: float = LINE_WIDTH, recognize_as_you_draw: bool = False):
@@ -132,12 +132,12 @@ class DrawingPad(widgets.HBox):
         frame = widgets.Box([self.canvas], layout=widgets.Layout(border="2px solid #777", width="fit-content"))
 
         self.recognize_button = widgets.Button(
-            description="Recognize", button_style="primary", tooltip="Recognise the digit you drew", icon="search"
+            description="Recognize", button_style="primary", tooltip="Recognize the digit you drew", icon="search"
         )
         self.recognize_button.add_class("digits-recognize")
         self.clear_button = widgets.Button(description="Clear", tooltip="Start again with an empty pad", icon="eraser")
         self.clear_button.add_class("digits-clear")
-        self.live = widgets.Checkbox(value=bool(recognize_as_you_draw), description="Recognise as I draw", indent=False)
+        self.live = widgets.Checkbox(value=bool(recognize_as_you_draw), description="Recognize as I draw", indent=False)
         self.live.add_class("digits-live")
 
         self.result = widgets.HTML()
@@ -213,7 +213,7 @@ class DrawingPad(widgets.HBox):
     # Actions
 
     def recognize(self) -> digits.Prediction | None:
-        """Recognise the drawing and show the result.
+        """Recognize the drawing and show the result.
 
         Returns the `digits.Prediction`, or ``None`` when the pad is empty, holds
         only a dot, or recognition failed (the pad then says so instead of the digit).
