@@ -122,6 +122,9 @@ def test_a_stalled_download_gives_up_with_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.delenv("DIGITS_MNIST", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{listener.getsockname()[1]}")
+    import urllib.request
+
+    monkeypatch.setattr(urllib.request, "_opener", None)  # urlopen reads the proxy variables when it builds its opener
     monkeypatch.setattr(digits.downloads, "TIMEOUT_SECONDS", 1.0)
     try:
         with pytest.raises(MnistError, match="timed out") as error:
