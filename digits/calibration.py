@@ -9,7 +9,15 @@ chosen from data (`choose_unsure_threshold`) the drawing pad calls its answer un
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+
+def is_temperature(value) -> bool:
+    """Whether ``value`` can be a temperature: a real number (not a bool), finite and above 0."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0)
 
 
 def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:

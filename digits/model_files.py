@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from pathlib import Path
 
+from .calibration import is_temperature
 from .errors import ShownAsMessage
 
 INPUT_SHAPE = (28, 28, 1)
@@ -80,9 +80,7 @@ def model_temperature(model_path: str | os.PathLike) -> float:
             f"The model card {path} is damaged: it holds a JSON {type(card).__name__}, not an object. {HOW_TO_FIX}"
         )
     temperature = card.get("temperature")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not (
-        math.isfinite(temperature) and temperature > 0
-    ):
+    if not is_temperature(temperature):
         raise ModelLoadError(
             f"The model card {path} is damaged: its field \"temperature\" must be a number above 0, "
             f"got {temperature!r}. {HOW_TO_FIX}"

@@ -278,7 +278,8 @@ def ink_map(image) -> np.ndarray:
     array = _checked_array(image)
     scale = _value_scale(array)
     alpha = _as_float(array[:, :, 3], scale) if array.ndim == 3 and array.shape[2] == 4 else None
-    if alpha is not None and alpha.min() < 0.99 and np.count_nonzero(alpha > 0.5) < _CANVAS_COVER * alpha.size:
+    transparent = alpha is not None and alpha.min() < 0.99
+    if transparent and np.count_nonzero(alpha > 0.5) < _CANVAS_COVER * alpha.size:
         # A canvas: mostly transparent paper, ink wherever something was drawn.
         strongest = float(alpha.max())
         if strongest < _MIN_CONTRAST:
@@ -291,7 +292,7 @@ def ink_map(image) -> np.ndarray:
         gray = cv2.cvtColor(np.ascontiguousarray(_as_float(array[:, :, :3], scale)), cv2.COLOR_RGB2GRAY)
     else:
         gray = _as_float(array, scale)
-    if alpha is not None and alpha.min() < 0.99:
+    if transparent:
         # An opaque picture with some transparency (a frame, rounded corners, a faint alpha
         # everywhere): its colours hold the digit, seen as over white paper.
         gray = gray * alpha + (np.float32(1) - alpha)
@@ -343,7 +344,7 @@ def crop_to_ink(ink: np.ndarray, threshold: float = _INK_THRESHOLD) -> np.ndarra
     keep = areas >= _SPECK_SHARE * areas.sum()
     if count > 2:  # several blobs: dots as wide as the pen are a slip of it, not part of a digit
         extent = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-        pen = _pen_width(np.concatenate([[False], keep]).view(np.uint8)[labels] if not keep.all() else box)
+        pen = _pen_width(np.concatenate([[0], keep.view(np.uint8)])[labels] if not keep.all() else box)
         dot = (extent <= _DOT_EXTENT * pen) & (areas < _DOT_SHARE * areas.sum())
         keep &= ~dot
         keep[np.argmax(areas)] = True

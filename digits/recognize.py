@@ -9,7 +9,6 @@ reused; TensorFlow is never imported) and returns a `Prediction`.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import apply_temperature
+from .calibration import apply_temperature, is_temperature
 from .model_files import SHIPPED_ONNX, model_temperature
 from .networks import KerasNetwork, OnnxNetwork
 from .preprocess import to_mnist
@@ -71,7 +70,7 @@ class Recognizer:
     """
 
     def __init__(self, network, temperature: float = 1.0):
-        if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
+        if not is_temperature(temperature):
             raise ValueError(f"temperature must be a finite number above 0, got {temperature!r}")
         self.network = network if hasattr(network, "probabilities") else KerasNetwork(network)
         self.temperature = float(temperature)
