@@ -48,11 +48,17 @@ class Prediction:
     """The probability of each digit 0-9; they sum to 1."""
     image: np.ndarray = field(repr=False, compare=False)
     """The (28, 28) float32 MNIST-format image the network saw."""
+    is_digit: bool = True
+    """False when the picture looks like no digit at all (a letter, a symbol, a scribble).
+
+    The ten probabilities are still the network's; they only say which digit it
+    would be *if* it were one.
+    """
 
     @property
     def unsure(self) -> bool:
-        """True when the network is not confident enough to be believed (see `UNSURE_BELOW`)."""
-        return self.probability < UNSURE_BELOW
+        """True when the answer should not be believed: not a digit, or below `UNSURE_BELOW`."""
+        return not self.is_digit or self.probability < UNSURE_BELOW
 
     def __str__(self) -> str:
         return f"{self.digit} \N{EM DASH} {self.probability:.0%}"
