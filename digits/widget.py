@@ -379,7 +379,7 @@ class DrawingPad(widgets.HBox):
                 x, y = piece[0]
                 self.canvas.fill_circle(x, y, self.line_width / 2)
                 if len(piece) > 2:
-                    self.canvas.stroke_lines(piece)
+                    self.canvas.stroke_lines(np.asarray(piece, np.float64))  # an array: sent as a binary buffer
 
     def _redraw(self) -> None:
         """Paint the paper and every stroke again (after Undo, Clear or a new pen, or for a new browser view)."""
@@ -392,7 +392,7 @@ class DrawingPad(widgets.HBox):
                 x, y = stroke[0]
                 self.canvas.fill_circle(x, y, self.line_width / 2)
                 if len(stroke) > 1:
-                    self.canvas.stroke_lines(stroke)
+                    self.canvas.stroke_lines(np.asarray(stroke, np.float64))
 
     def _warm_up(self) -> None:
         """Load the network and run it once now, so the first Recognize is instant (the shipped one, or a Recognizer)."""

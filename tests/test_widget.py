@@ -204,6 +204,26 @@ def test_strokes_are_drawn_on_the_canvas_as_the_pointer_moves(pad, canvas_comman
     assert canvas_commands[1:] == ["strokeLine", "strokeLine"]
 
 
+def test_whole_strokes_reach_the_browser_as_binary_point_buffers(pad, monkeypatch):
+    # ipycanvas's browser side reads a polyline's points only from a binary buffer; points sent
+    # any other way (a tuple) stall every drawing command after them, on every pad.
+    sent = []
+    manager = ipycanvas.canvas._CANVAS_MANAGER
+    original = manager.send_draw_command
+
+    def record(canvas, name, args=[], buffers=[]):
+        sent.append((name, len(buffers)))
+        return original(canvas, name, args, buffers)
+
+    monkeypatch.setattr(manager, "send_draw_command", record)
+    pad.add_stroke(DRAWN_DIGITS[1][0])  # painted whole
+    pad.undo_button.click()
+    pad.add_stroke(DRAWN_DIGITS[1][0])
+    pad.pen.value = dict(pad.pen.options)["thick"]  # redrawn whole
+    polylines = [buffers for name, buffers in sent if name == ipycanvas.canvas.COMMANDS["strokeLines"]]
+    assert len(polylines) == 3 and all(buffers == 1 for buffers in polylines)
+
+
 def test_canvas_pen_is_round_and_mnist_thick(pad):
     assert pad.canvas.line_cap == "round" and pad.canvas.line_join == "round"
     assert pad.canvas.line_width == LINE_WIDTH
