@@ -268,7 +268,11 @@ class DrawingPad(widgets.HBox):
         return prediction
 
     def undo(self) -> None:
-        """Remove the last stroke and redraw; an answer on show (and every answer, when recognizing as you draw) is renewed."""
+        """Remove the last stroke and redraw the canvas.
+
+        The answer follows the drawing: it is recognized again when an answer was
+        on show or "Recognize as I draw" is on, and a pad left empty asks for a drawing.
+        """
         self._mouse.finish()
         if self._drawing.undo() is not None:
             self._redraw()
