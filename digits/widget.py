@@ -155,10 +155,11 @@ class DrawingPad(widgets.HBox):
         self.clear_button.add_class("digits-clear")
         pens = _pen_choices(float(line_width), self.size)
         self.pen = widgets.ToggleButtons(
-            options=pens, value=float(line_width), description="Pen", tooltips=[_PEN_TIPS[name] for name, _ in pens],
-            style={"description_width": "initial", "button_width": "auto"},
+            options=pens, value=float(line_width), tooltips=[_PEN_TIPS[name] for name, _ in pens],
+            style={"button_width": "auto"}, layout=widgets.Layout(width="auto"),
         )
         self.pen.add_class("digits-pen")
+        pen_row = widgets.HBox([widgets.Label("Pen:"), self.pen], layout=widgets.Layout(align_items="center"))
         self.live = widgets.Checkbox(value=bool(recognize_as_you_draw), description="Recognize as I draw", indent=False)
         self.live.add_class("digits-live")
         self.view = ResultView(layout=widgets.Layout(flex="1 1 320px", min_width="0"))
@@ -170,7 +171,7 @@ class DrawingPad(widgets.HBox):
         buttons = widgets.HBox([self.recognize_button, self.undo_button, self.clear_button],
                                layout=widgets.Layout(flex_flow="row wrap"))
         left = widgets.VBox(
-            [frame, buttons, self.pen, self.live],
+            [frame, buttons, pen_row, self.live],
             layout=widgets.Layout(margin="0 24px 8px 0", flex="0 0 auto", min_width=f"{self.size + 4}px"),
         )
         super().__init__([left, self.view], layout=widgets.Layout(padding="10px", flex_flow="row wrap",
