@@ -62,7 +62,8 @@ STYLESHEET = """
 .digits-bar-fill { fill: var(--jp-layout-color4, #9e9e9e); }
 .digits-best .digits-bar-fill { fill: var(--jp-brand-color1, #1976d2); }
 .digits-greyed { color: var(--jp-ui-font-color2, #777); }
-.digits-greyed .digits-bar-fill, .digits-greyed .digits-best .digits-bar-fill { fill: var(--jp-layout-color3, #bdbdbd); }
+.digits-greyed .digits-bar-fill,
+.digits-greyed .digits-best .digits-bar-fill { fill: var(--jp-layout-color3, #bdbdbd); }
 .digits-seen { margin-left: 16px; }
 .digits-network-view { border: 1px solid var(--jp-layout-color4, #777); }
 """

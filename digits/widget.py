@@ -400,7 +400,10 @@ class DrawingPad(widgets.HBox):
                     self.canvas.stroke_lines(np.asarray(stroke, np.float64))
 
     def _warm_up(self) -> None:
-        """Load the network and run it once now, so the first Recognize is instant (the shipped one, or a Recognizer)."""
+        """Load the network and run it once now, so the first Recognize is instant.
+
+        Done for the shipped model and for a `digits.Recognizer`; another function is first run at the first Recognize.
+        """
         recognizer = shipped_recognizer if self._recognize is shipped_recognize else lambda: self._recognize
         try:
             predict = getattr(recognizer(), "predict_mnist", None)
