@@ -4,7 +4,9 @@ The test starts JupyterLab on a copy of the notebooks, opens
 ``06_draw_and_recognize.ipynb``, runs all its cells from the Run menu, draws
 several digits on the pad with the mouse, presses Recognize, reads the result,
 and presses Clear. It also times each click on Recognize until the result
-appears on the page.
+appears on the page. It presses Undo, draws strokes that leave the canvas and
+come back or start outside it, keeps the canvas whole in narrow and wide
+windows, and reads the pad's colours in JupyterLab's dark theme.
 
 Options (environment variables):
 
@@ -52,6 +54,34 @@ COUNT_INK = """() => {
         if (data[i + 3] > 128 && data[i] < 128) ink++;
     }
     return ink;
+}"""
+
+# Whether the pad's canvas is inked at each (x, y) of a list, in canvas pixels.
+INKED_AT = """(points) => {
+    const canvas = document.querySelector('canvas.digits-pad');
+    const context = canvas.getContext('2d');
+    return points.map(([x, y]) => {
+        const [r, g, b, a] = context.getImageData(x, y, 1, 1).data;
+        return a > 128 && r < 128;
+    });
+}"""
+
+# The computed colours of the pad's result, as the browser paints them.
+PAD_COLOURS = """() => {
+    const style = (selector, property) => {
+        const element = document.querySelector(selector);
+        return element ? getComputedStyle(element)[property] : null;
+    };
+    return {
+        emptyTrack: style('.digits-bar-row:not(.digits-best) .digits-bar-track', 'fill'),
+        emptyFill: style('.digits-bar-row:not(.digits-best) .digits-bar-fill', 'fill'),
+        bestFill: style('.digits-best .digits-bar-fill', 'fill'),
+        digitColour: style('.digits-digit', 'color'),
+        digitSize: parseFloat(style('.digits-digit', 'font-size')),
+        background: getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor,
+        inlineStyles: document.querySelectorAll(
+            '.digits-result .widget-html-content [style], .digits-chart .widget-html-content [style]').length,
+    };
 }"""
 
 # Records when the Recognize button is clicked and when the result's text next changes.
@@ -183,6 +213,42 @@ def draw(page, strokes) -> None:
         page.mouse.up()
 
 
+def canvas_point(page, x: float, y: float) -> tuple[float, float]:
+    """Where pad pixel (x, y) is on the page (it may lie outside the canvas)."""
+    box = page.locator("canvas.digits-pad").bounding_box()
+    return box["x"] + x * box["width"] / 280, box["y"] + y * box["height"] / 280
+
+
+def drag(page, points) -> None:
+    """Press at the first point (pad pixels, anywhere on the page), move through the others, release at the last."""
+    (x, y), *rest = points
+    page.mouse.move(*canvas_point(page, x, y))
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(*canvas_point(page, x, y), steps=4)
+    page.mouse.up()
+
+
+def inked_at(page, points) -> list[bool]:
+    return page.evaluate(INKED_AT, [list(point) for point in points])
+
+
+def luminance(css_colour: str) -> float:
+    """The lightness 0 (black) to 1 (white) of a computed ``rgb(...)`` or ``rgba(...)`` colour."""
+    red, green, blue = (float(v) for v in re.findall(r"[\d.]+", css_colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def choose_theme(page, theme: str) -> None:
+    """Settings > Theme > ``theme``, from the menu, as a student would; waits until the page has it."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Settings$")).click()
+    page.locator("li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Theme'))").click()
+    page.locator(f"li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is('{theme}'))").click()
+    light = "false" if "Dark" in theme else "true"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'", timeout=STEP_TIMEOUT_MS)
+    page.wait_for_timeout(500)  # the theme's stylesheet applies
+
+
 def recognize(page) -> tuple[str, float]:
     """Click Recognize; return the result's text and the seconds from click to result."""
     page.evaluate(START_TIMER)
@@ -269,10 +335,12 @@ def test_the_pad_keeps_its_canvas_and_buttons_whole_at_any_window_width(pad_page
         notebook = page.locator(".jp-NotebookPanel-notebook").last.bounding_box()
         assert notebook["x"] - 1 <= box["x"] and box["x"] + box["width"] <= notebook["x"] + notebook["width"] + 1, (
             box, notebook)
-        for name in ("digits-recognize", "digits-clear"):
+        for name in ("digits-recognize", "digits-undo", "digits-clear"):
             button = page.locator(f"button.{name}")
             assert button.is_visible()
             assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), f"{name} is cut short"
+        for pen in page.locator(".digits-pen button").all():
+            assert pen.is_visible() and pen.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
         text, _ = recognize(page)  # the long "empty pad" message must not squeeze the canvas either
         assert round(page.locator("canvas.digits-pad").bounding_box()["width"]) == 280
     finally:
@@ -281,3 +349,66 @@ def test_the_pad_keeps_its_canvas_and_buttons_whole_at_any_window_width(pad_page
         page.set_viewport_size({"width": 1280, "height": 900})
         clear(page)
 
+
+
+def test_undo_removes_the_last_stroke_and_renews_the_answer(pad_page):
+    page = pad_page
+    one = DRAWN_DIGITS[1]
+    draw(page, one)
+    draw(page, [[(60, 45), (105, 45), (150, 45)]])  # a bar across the top makes the 1 a 7
+    settled_ink(page)
+    text, _ = recognize(page)
+    assert text.startswith("7 \N{EM DASH} "), text
+    try:
+        page.locator(".digits-undo").click()
+        page.wait_for_function(
+            "() => /^1 \\u2014 /.test(document.querySelector('.digits-result').textContent)", timeout=STEP_TIMEOUT_MS
+        )
+        expected = int((render_strokes(one) < 128).sum())
+        page.wait_for_function(f"() => Math.abs(({COUNT_INK})() - {expected}) < {0.15 * expected}",
+                               timeout=STEP_TIMEOUT_MS)  # the bar is gone from the canvas, the 1 is still there
+        assert inked_at(page, [(100, 45), (146, 200)]) == [False, True]
+    finally:
+        clear(page)
+
+
+def test_a_stroke_that_leaves_the_canvas_and_comes_back_keeps_both_parts(pad_page):
+    page = pad_page
+    try:
+        drag(page, [(60, 60), (200, 60), (330, 60), (330, 200), (200, 200), (80, 200)])  # out on the right, back
+        page.wait_for_function(f"() => ({INKED_AT})([[120, 200]])[0]", timeout=STEP_TIMEOUT_MS)
+        assert inked_at(page, [(100, 60), (270, 60), (120, 200), (100, 130)]) == [True, True, True, False]
+    finally:
+        clear(page)
+
+
+def test_a_stroke_started_outside_the_canvas_draws_once_it_comes_in(pad_page):
+    page = pad_page
+    try:
+        drag(page, [(300, 140), (200, 140), (60, 140)])  # pressed beside the canvas, in the pad's margin
+        page.wait_for_function(f"() => ({INKED_AT})([[100, 140]])[0]", timeout=STEP_TIMEOUT_MS)
+        assert inked_at(page, [(260, 140), (100, 140), (65, 140), (150, 60)]) == [True, True, True, False]
+    finally:
+        clear(page)
+
+
+def test_the_result_is_styled_by_the_stylesheet_and_dark_theme_keeps_empty_bars_dark(pad_page):
+    page = pad_page
+    draw(page, DRAWN_DIGITS[1])
+    settled_ink(page)
+    recognize(page)
+    light = page.evaluate(PAD_COLOURS)
+    assert light["inlineStyles"] == 0
+    assert light["digitSize"] >= 60, light  # 5em: the stylesheet applies
+    assert luminance(light["emptyTrack"]) > 0.85, light  # a pale track on white paper
+    try:
+        choose_theme(page, "JupyterLab Dark")
+        dark = page.evaluate(PAD_COLOURS)
+        assert luminance(dark["background"]) < 0.2, dark
+        # A 0% row's track must not be a bright bar on the dark page, nor the digit dark on dark.
+        assert luminance(dark["emptyTrack"]) < 0.35, dark
+        assert luminance(dark["emptyFill"]) < 0.6 and luminance(dark["digitColour"]) > 0.6, dark
+        assert dark["bestFill"] != dark["emptyTrack"], dark
+    finally:
+        choose_theme(page, "JupyterLab Light")
+        clear(page)

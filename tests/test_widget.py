@@ -2,6 +2,9 @@
 
 Pointer events reach the pad exactly as ipycanvas delivers a browser's messages
 (`Canvas._handle_frontend_event`); buttons are pressed with `Button.click()`.
+The pad's recognise function is passed in where a test needs to see or choose
+the answer. Its two plain parts, the strokes (`digits.pad_strokes`) and the
+result's HTML (`digits.result_view`), have tests of their own.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import numpy as np
 import pytest
 
 import digits
+from digits import result_view
+from digits.pad_strokes import MouseStrokes, PadStrokes
 from digits.recognize import UNSURE_BELOW
-from digits.widget import LINE_WIDTH, PAD_SIZE, is_dot, render_strokes
+from digits.widget import LINE_WIDTH, PAD_SIZE, PEN_WIDTHS, is_dot, render_strokes
 from drawn_digits import DRAWN_DIGITS
 
 DASH = "\N{EM DASH}"
@@ -77,6 +82,30 @@ def canvas_commands(monkeypatch):
     return sent
 
 
+class Spy:
+    """A recognise function that records the pictures it is given and answers as ``answer`` does."""
+
+    def __init__(self, answer=None):
+        self.images = []
+        self.answer = answer or digits.recognize
+
+    def __call__(self, image):
+        self.images.append(image)
+        return self.answer(image)
+
+
+def fixed(digit, probability, second=None, is_digit=True):
+    """A recognise function whose answer is always ``digit`` with ``probability`` (the rest on ``second``)."""
+
+    def answer(image):
+        probabilities = [0.0] * 10
+        probabilities[digit] = probability
+        probabilities[second if second is not None else (digit + 1) % 10] += 1.0 - probability
+        return digits.Prediction(digit, probability, tuple(probabilities), digits.to_mnist(image), is_digit=is_digit)
+
+    return answer
+
+
 def test_pad_is_a_widget_with_the_documented_css_classes(pad):
     assert isinstance(pad, widgets.Box)
     assert "digits-pad" in pad.canvas._dom_classes
@@ -85,6 +114,8 @@ def test_pad_is_a_widget_with_the_documented_css_classes(pad):
     assert "digits-recognize" in pad.recognize_button._dom_classes
     assert pad.clear_button.description == "Clear"
     assert "digits-clear" in pad.clear_button._dom_classes
+    assert pad.undo_button.description == "Undo" and "digits-undo" in pad.undo_button._dom_classes
+    assert "digits-pen" in pad.pen._dom_classes and "digits-live" in pad.live._dom_classes
     assert "digits-result" in pad.result._dom_classes
 
 
@@ -123,12 +154,46 @@ def test_moving_without_pressing_draws_nothing(pad):
     assert pad.image().min() == 255
 
 
-def test_leaving_the_canvas_ends_the_stroke(pad):
+def test_a_stroke_that_leaves_and_comes_back_with_the_button_held_keeps_both_parts(pad):
     send(pad, "mouse_down", x=100, y=100)
     send(pad, "mouse_move", x=150, y=100)
     send(pad, "mouse_out", x=279, y=100)
-    send(pad, "mouse_move", x=200, y=200)  # back on the canvas with the button released
-    assert pad.strokes == (((100, 100), (150, 100), (279, 100)),)
+    send(pad, "mouse_move", x=270, y=200)  # back on the canvas lower down, the button still held
+    send(pad, "mouse_move", x=200, y=200)
+    send(pad, "mouse_up", x=150, y=200)
+    assert pad.strokes == (((100, 100), (150, 100), (279, 100)), ((270, 200), (200, 200), (150, 200)))
+    assert (pad.image()[200, 160:260] < 128).all()  # the second part is ink too
+
+
+def test_a_stroke_released_outside_ends_there_and_the_pointer_passing_back_draws_nothing(pad):
+    send(pad, "mouse_down", x=100, y=100)
+    send(pad, "mouse_move", x=150, y=100)
+    send(pad, "mouse_out", x=279, y=100)
+    send(pad, "mouse_move", x=270, y=200)  # back on the canvas with the button released outside
+    send(pad, "mouse_move", x=200, y=200)
+    send(pad, "mouse_down", x=60, y=60)  # the next stroke
+    send(pad, "mouse_up", x=60, y=60)
+    assert pad.strokes == (((100, 100), (150, 100), (279, 100)), ((60, 60),))
+    assert (pad.image()[200] == 255).all()
+
+
+def test_a_stroke_started_outside_the_canvas_draws_from_where_it_comes_in(pad, canvas_commands):
+    for x in (2, 40, 80, 120):
+        send(pad, "mouse_move", x=x, y=140)
+    assert canvas_commands == [] and pad.strokes == ()  # the pointer may only be passing by
+    send(pad, "mouse_up", x=160, y=140)  # released without a press here: the button was held all along
+    assert pad.strokes == (((2, 140), (40, 140), (80, 140), (120, 140), (160, 140)),)
+    assert "strokeLines" in canvas_commands
+    assert (pad.image()[140, 10:150] < 128).all()
+
+
+def test_the_pointer_passing_over_the_canvas_draws_nothing(pad):
+    for x in range(0, 281, 20):
+        send(pad, "mouse_move", x=x, y=100)
+    send(pad, "mouse_out", x=280, y=100)
+    send(pad, "mouse_down", x=140, y=200)
+    send(pad, "mouse_up", x=140, y=200)
+    assert pad.strokes == (((140, 200),),)
 
 
 def test_strokes_are_drawn_on_the_canvas_as_the_pointer_moves(pad, canvas_commands):
@@ -139,25 +204,80 @@ def test_strokes_are_drawn_on_the_canvas_as_the_pointer_moves(pad, canvas_comman
     assert canvas_commands[1:] == ["strokeLine", "strokeLine"]
 
 
+def test_whole_strokes_reach_the_browser_as_binary_point_buffers(pad, monkeypatch):
+    # ipycanvas's browser side reads a polyline's points only from a binary buffer; points sent
+    # any other way (a tuple) stall every drawing command after them, on every pad.
+    sent = []
+    manager = ipycanvas.canvas._CANVAS_MANAGER
+    original = manager.send_draw_command
+
+    def record(canvas, name, args=[], buffers=[]):
+        sent.append((name, len(buffers)))
+        return original(canvas, name, args, buffers)
+
+    monkeypatch.setattr(manager, "send_draw_command", record)
+    pad.add_stroke(DRAWN_DIGITS[1][0])  # painted whole
+    pad.undo_button.click()
+    pad.add_stroke(DRAWN_DIGITS[1][0])
+    pad.pen.value = dict(pad.pen.options)["thick"]  # redrawn whole
+    polylines = [buffers for name, buffers in sent if name == ipycanvas.canvas.COMMANDS["strokeLines"]]
+    assert len(polylines) == 3 and all(buffers == 1 for buffers in polylines)
+
+
 def test_canvas_pen_is_round_and_mnist_thick(pad):
     assert pad.canvas.line_cap == "round" and pad.canvas.line_join == "round"
     assert pad.canvas.line_width == LINE_WIDTH
 
 
-def test_recognition_goes_through_digits_recognize(pad, monkeypatch):
-    seen = []
-    real = digits.recognize
-
-    def spy(image):
-        seen.append(image)
-        return real(image)
-
-    monkeypatch.setattr(digits, "recognize", spy)
+def test_recognition_goes_through_the_function_the_pad_was_given():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
     draw_with_mouse(pad, DRAWN_DIGITS[0])
     pad.recognize_button.click()
-    assert len(seen) == 1
-    assert np.array_equal(seen[0], pad.image())
+    assert len(spy.images) == 1
+    assert np.array_equal(spy.images[0], pad.image())
     assert pad.prediction.digit == 0
+
+
+def test_the_default_recognise_function_is_digits_recognize():
+    import inspect
+
+    assert inspect.signature(digits.DrawingPad).parameters["recognize"].default is digits.recognize
+
+
+class ThreeNetwork:
+    """A "network" that always says 3, as a student's own would be plugged in."""
+
+    def __init__(self):
+        self.batches = []
+
+    def probabilities(self, batch):
+        self.batches.append(batch.shape)
+        answer = np.full((len(batch), 10), 0.01, np.float32)
+        answer[:, 3] = 0.91
+        return answer
+
+
+def test_a_students_own_network_reads_the_drawing_through_a_recognizer():
+    network = ThreeNetwork()
+    pad = digits.DrawingPad(digits.Recognizer(network))
+    assert network.batches == [(1, 28, 28, 1)]  # run once in advance, so the first Recognize is quick
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.recognize_button.click()
+    assert pad.prediction.digit == 3 and result_text(pad).startswith(f"3 {DASH} 91%")
+
+
+def test_a_recognise_function_that_returns_no_prediction_gets_a_clear_message():
+    pad = digits.DrawingPad(recognize=lambda image: 7)
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.recognize_button.click()
+    assert result_text(pad).startswith("Sorry") and "not a digits.Prediction" in result_text(pad)
+    assert pad.prediction is None
+
+
+def test_a_pad_needs_a_recognise_function_it_can_call():
+    with pytest.raises(TypeError, match="recognize must be a function"):
+        digits.DrawingPad(recognize="the shipped model")
 
 
 def test_the_recognised_image_is_the_drawing_rasterised(pad):
@@ -244,18 +364,36 @@ def test_after_clear_a_new_digit_is_recognised_on_its_own(pad):
     assert pad.prediction.digit == 1
 
 
-def test_low_confidence_result_says_it_is_unsure(pad, monkeypatch):
+def test_low_confidence_result_says_it_is_unsure():
+    pad = digits.DrawingPad(recognize=fixed(1, UNSURE_BELOW - 0.1, second=7))
     draw_with_mouse(pad, DRAWN_DIGITS[1])
-    real = digits.recognize(pad.image())
-    doubtful = [0.0] * 10
-    doubtful[1], doubtful[7] = UNSURE_BELOW - 0.1, 1.1 - UNSURE_BELOW
-    monkeypatch.setattr(
-        digits, "recognize", lambda image: digits.Prediction(1, UNSURE_BELOW - 0.1, tuple(doubtful), real.image)
-    )
     pad.recognize_button.click()
     text = result_text(pad)
     assert text.startswith(f"1 {DASH} ")
-    assert "not sure" in text.lower() and "7" in text
+    assert "Not sure: a 1, or maybe a 7?" in text
+    assert "digits-unsure" in pad.result.value
+
+
+@pytest.mark.parametrize("digit, second, words", [(8, 3, "an 8, or maybe a 3?"), (3, 8, "a 3, or maybe an 8?")])
+def test_an_unsure_eight_is_an_8(digit, second, words):
+    pad = digits.DrawingPad(recognize=fixed(digit, UNSURE_BELOW - 0.1, second=second))
+    draw_with_mouse(pad, DRAWN_DIGITS[0])
+    pad.recognize_button.click()
+    assert f"Not sure: {words}" in result_text(pad)
+    assert "a 8" not in result_text(pad)
+
+
+def test_a_drawing_that_is_no_digit_is_called_so_without_a_digit_or_percentage():
+    pad = digits.DrawingPad(recognize=fixed(8, 0.97, is_digit=False))
+    draw_with_mouse(pad, DRAWN_DIGITS[0])
+    pad.recognize_button.click()
+    assert pad.prediction is not None and not pad.prediction.is_digit
+    text = result_text(pad)
+    assert text == f"That doesn't look like a digit {DASH} try drawing one."
+    assert not re.match(r"\d", text) and "%" not in text
+    assert "digits-digit" not in pad.result.value and "digits-not-digit" in pad.result.value
+    assert "digits-greyed" in pad.chart.value  # the bars may stay, greyed
+    assert re.search(r"\b8 97%", text_of(pad.chart))
 
 
 def test_confident_result_does_not_say_it_is_unsure(pad):
@@ -265,11 +403,11 @@ def test_confident_result_does_not_say_it_is_unsure(pad):
     assert "not sure" not in result_text(pad).lower()
 
 
-def test_a_failure_shows_a_short_message_not_a_traceback(pad, monkeypatch):
+def test_a_failure_shows_a_short_message_not_a_traceback():
     def broken(image):
         raise digits.ModelLoadError("the model file models/digits_cnn.keras is missing")
 
-    monkeypatch.setattr(digits, "recognize", broken)
+    pad = digits.DrawingPad(recognize=broken)
     draw_with_mouse(pad, DRAWN_DIGITS[7])
     pad.recognize_button.click()  # must not raise
     text = result_text(pad)
@@ -287,21 +425,26 @@ def test_an_error_inside_an_event_handler_is_caught(pad, monkeypatch):
     assert "canvas went away" in result_text(pad)
 
 
-def test_recognise_as_i_draw_updates_the_result_after_each_stroke(pad, monkeypatch):
-    calls = []
-    real = digits.recognize
-    monkeypatch.setattr(digits, "recognize", lambda image: calls.append(1) or real(image))
-    pad.live.value = True
+def test_recognise_as_i_draw_updates_the_result_after_each_stroke():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy, recognize_as_you_draw=True)
     draw_with_mouse(pad, DRAWN_DIGITS[7])
-    assert len(calls) == len(DRAWN_DIGITS[7])
+    assert len(spy.images) == len(DRAWN_DIGITS[7])
     assert result_text(pad).startswith(f"7 {DASH} ")
 
 
-def test_without_recognise_as_i_draw_strokes_do_not_recognise(pad, monkeypatch):
-    calls = []
-    monkeypatch.setattr(digits, "recognize", lambda image: calls.append(1))
+def test_recognise_as_i_draw_answers_after_each_finger_stroke_too():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy, recognize_as_you_draw=True)
+    draw_with_finger(pad, DRAWN_DIGITS[7])
+    assert len(spy.images) == len(DRAWN_DIGITS[7])
+
+
+def test_without_recognise_as_i_draw_strokes_do_not_recognise():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
     draw_with_mouse(pad, DRAWN_DIGITS[7])
-    assert calls == []
+    assert spy.images == []
 
 
 def test_switching_recognise_as_i_draw_on_recognises_what_is_there(pad):
@@ -326,7 +469,7 @@ def test_points_that_are_not_numbers_are_dropped_and_the_digit_still_read(pad):
     for stroke in broken:
         pad.add_stroke(stroke)
     send(pad, "mouse_move", x=float("nan"), y=10)  # a pointer event with no usable position
-    assert all(np.isfinite(point).all() for stroke in pad._strokes for point in stroke)
+    assert all(np.isfinite(point).all() for stroke in pad.strokes for point in stroke)
     prediction = pad.recognize()
     assert prediction is not None and prediction.digit == 7
     assert not result_text(pad).startswith("Sorry")
@@ -337,7 +480,7 @@ def test_a_point_far_off_the_canvas_is_kept_near_it_and_no_opencv_error_shows(pa
     pad.add_stroke([(140, 40), (140, -1e12)])
     pad.recognize()
     assert not result_text(pad).startswith("Sorry") and "cv2" not in result_text(pad)
-    assert max(abs(v) for stroke in pad._strokes for point in stroke for v in point) <= 2 * PAD_SIZE
+    assert max(abs(v) for stroke in pad.strokes for point in stroke for v in point) <= 2 * PAD_SIZE
 
 
 @pytest.mark.parametrize("arguments", [{"size": 0}, {"size": -5}, {"size": 10.5}, {"size": True},
@@ -348,18 +491,18 @@ def test_the_pad_refuses_sizes_and_pens_it_cannot_draw_with(arguments):
         digits.DrawingPad(**arguments)
 
 
-def test_a_failure_prints_no_traceback_even_with_logging_configured(pad, monkeypatch, capsys):
+def test_a_failure_prints_no_traceback_even_with_logging_configured(monkeypatch, capsys):
     import logging
 
     def broken(image):
         raise RuntimeError("boom")
 
+    pad = digits.DrawingPad(recognize=broken)
     root = logging.getLogger()
     handler = logging.StreamHandler()
     root.addHandler(handler)
     monkeypatch.setattr(root, "level", logging.WARNING)
     try:
-        monkeypatch.setattr(digits, "recognize", broken)
         draw_with_mouse(pad, DRAWN_DIGITS[7])
         pad.recognize_button.click()
     finally:
@@ -369,14 +512,14 @@ def test_a_failure_prints_no_traceback_even_with_logging_configured(pad, monkeyp
     assert result_text(pad).startswith("Sorry")
 
 
-def test_a_model_error_is_shown_whole_and_other_long_errors_end_at_a_word(pad, monkeypatch):
+def test_a_model_error_is_shown_whole_and_other_long_errors_end_at_a_word():
     long_path = "/home/student/course/" + "very_long_folder_name/" * 6 + "digits_cnn.onnx"
     message = f"The model file {long_path} is damaged: ONNX Runtime cannot read it."
 
     def damaged(image):
         raise digits.ModelLoadError(message)
 
-    monkeypatch.setattr(digits, "recognize", damaged)
+    pad = digits.DrawingPad(recognize=damaged)
     draw_with_mouse(pad, DRAWN_DIGITS[7])
     pad.recognize_button.click()
     assert long_path in result_text(pad)
@@ -384,7 +527,203 @@ def test_a_model_error_is_shown_whole_and_other_long_errors_end_at_a_word(pad, m
     def chatty(image):
         raise RuntimeError("word " * 60)
 
-    monkeypatch.setattr(digits, "recognize", chatty)
+    pad = digits.DrawingPad(recognize=chatty)
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
     pad.recognize_button.click()
     text = result_text(pad)
     assert "word \N{HORIZONTAL ELLIPSIS}" in text and "wor \N{HORIZONTAL ELLIPSIS}" not in text
+
+
+# Undo and the pen
+
+
+def test_undo_removes_the_last_stroke_and_redraws_the_canvas(pad, canvas_commands):
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    canvas_commands.clear()
+    pad.undo_button.click()
+    assert pad.strokes == (tuple(DRAWN_DIGITS[7][0]),)
+    assert np.array_equal(pad.image(), render_strokes(DRAWN_DIGITS[7][:1]))
+    assert canvas_commands[:2] == ["clear", "fillRect"] and "strokeLines" in canvas_commands
+    pad.undo_button.click()
+    pad.undo_button.click()  # on an empty pad: nothing happens
+    assert pad.strokes == () and pad.image().min() == 255
+    assert "draw a digit" in result_text(pad).lower()
+
+
+def test_undo_renews_an_answer_on_show():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
+    draw_with_mouse(pad, DRAWN_DIGITS[1])
+    draw_with_mouse(pad, [[(60, 200), (220, 200)]])  # a stray line under the 1
+    pad.recognize_button.click()
+    pad.undo_button.click()
+    assert len(spy.images) == 2 and np.array_equal(spy.images[1], render_strokes(DRAWN_DIGITS[1]))
+    assert result_text(pad).startswith(f"1 {DASH} ")
+
+
+def test_undo_with_recognise_as_i_draw_recognises_again():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy, recognize_as_you_draw=True)
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.undo_button.click()
+    assert len(spy.images) == len(DRAWN_DIGITS[7]) + 1
+    assert np.array_equal(spy.images[-1], pad.image())
+
+
+def test_undo_without_an_answer_on_show_does_not_recognise():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.undo_button.click()
+    assert spy.images == [] and "draw a digit" in result_text(pad).lower()
+
+
+def test_the_pen_offers_thin_medium_and_thick_with_medium_the_usual_width(pad):
+    assert [label for label, _ in pad.pen.options] == list(PEN_WIDTHS)
+    assert pad.line_width == LINE_WIDTH == pad.pen.value
+    assert [width for _, width in pad.pen.options] == [LINE_WIDTH * factor for factor in PEN_WIDTHS.values()]
+
+
+def test_a_thicker_pen_draws_and_recognises_the_drawing_thicker(pad, canvas_commands):
+    draw_with_mouse(pad, DRAWN_DIGITS[1])
+    thin_ink = int((pad.image() < 128).sum())
+    canvas_commands.clear()
+    pad.pen.value = dict(pad.pen.options)["thick"]
+    assert pad.line_width == LINE_WIDTH * PEN_WIDTHS["thick"] == pad.canvas.line_width
+    assert canvas_commands[:2] == ["clear", "fillRect"]  # the canvas shows the drawing with the new pen
+    assert np.array_equal(pad.image(), render_strokes(DRAWN_DIGITS[1], width=pad.line_width))
+    assert int((pad.image() < 128).sum()) > 1.5 * thin_ink
+    pad.recognize_button.click()
+    assert pad.prediction.digit == 1
+
+
+def test_a_new_pen_renews_an_answer_on_show():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
+    draw_with_mouse(pad, DRAWN_DIGITS[4])
+    pad.recognize_button.click()
+    pad.pen.value = dict(pad.pen.options)["thin"]
+    assert len(spy.images) == 2 and np.array_equal(spy.images[1], render_strokes(DRAWN_DIGITS[4], width=10))
+
+
+def test_pen_widths_stay_within_what_the_pad_can_draw():
+    pad = digits.DrawingPad(size=40, line_width=15)
+    assert [width for _, width in pad.pen.options] == [7.5, 15, 20]  # thick is at most half the pad
+    assert [label for label, _ in digits.DrawingPad(line_width=1).pen.options] == ["medium", "thick"]
+
+
+# The strokes model: no widgets
+
+
+def test_the_strokes_model_adds_undoes_and_clears():
+    drawing = PadStrokes()
+    assert drawing.add([(10, 10), (50, 50)]) == ((10, 10), (50, 50))
+    drawing.add([(60, 60)])
+    assert drawing.strokes == (((10, 10), (50, 50)), ((60, 60),)) and len(drawing) == 2
+    assert drawing.undo() == ((60, 60),)
+    assert drawing.strokes == (((10, 10), (50, 50)),)
+    drawing.clear()
+    assert drawing.strokes == () and drawing.undo() is None
+
+
+def test_the_strokes_model_undoes_the_stroke_being_drawn_first():
+    drawing = PadStrokes()
+    drawing.add([(10, 10), (50, 50)])
+    drawing.begin(100, 100)
+    drawing.extend(120, 100)
+    assert len(drawing) == 2 and drawing.current == ((100, 100), (120, 100))
+    assert drawing.undo() == ((100, 100), (120, 100))
+    assert drawing.current is None and len(drawing) == 1
+
+
+def test_the_strokes_model_rasterises_with_the_course_rasteriser():
+    drawing = PadStrokes(size=100)
+    drawing.add([(20, 20), (80, 80)])
+    drawing.begin(20, 80)  # the stroke being drawn is part of the picture
+    image = drawing.image(width=8)
+    assert image.shape == (100, 100) and image.dtype == np.uint8
+    assert np.array_equal(image, render_strokes([[(20, 20), (80, 80)], [(20, 80)]], 100, 8))
+
+
+def test_the_strokes_model_returns_the_ink_to_paint():
+    drawing = PadStrokes()
+    assert drawing.begin(10, 10) == ((10, 10),)
+    assert drawing.extend(10.5, 10) is None  # under a pixel: no new point
+    assert drawing.extend(30, 10) == ((10, 10), (30, 10))
+    assert drawing.end() == ((10, 10), (30, 10)) and drawing.end() is None
+    assert drawing.extend(50, 50) is None  # pen up
+
+
+def test_the_strokes_model_drops_points_that_are_not_numbers_and_keeps_far_ones_near():
+    drawing = PadStrokes(size=100)
+    assert drawing.add([(float("nan"), 1), ("x", 2), (None, 3)]) is None
+    assert drawing.add([(10, 10), (1e9, -1e9)]) == ((10, 10), (200, -100))
+
+
+def test_mouse_strokes_say_what_to_paint_and_when():
+    mouse = MouseStrokes(PadStrokes())
+    assert mouse.press(10, 10) == [((10, 10),)] and mouse.pen_down
+    assert mouse.move(20, 10) == [((10, 10), (20, 10))]
+    assert mouse.leave(0, 10) == [((20, 10), (0, 10))] and not mouse.pen_down
+    assert mouse.move(5, 50) == [] and mouse.move(30, 50) == []  # nothing, until it is clear the button is held
+    assert mouse.release(40, 50) == [((5, 50), (30, 50), (40, 50))]
+    assert mouse.strokes.strokes == (((10, 10), (20, 10), (0, 10)), ((5, 50), (30, 50), (40, 50)))
+
+
+# The result view: HTML from one stylesheet
+
+
+def documented_classes() -> set[str]:
+    return set(re.findall(r"``(digits-[a-z-]+)``", result_view.__doc__))
+
+
+def result_htmls() -> dict[str, str]:
+    mnist = np.zeros((28, 28), np.float32)
+    sure = digits.Prediction(7, 0.97, (0.0,) * 7 + (0.97, 0.03, 0.0), mnist)
+    unsure = digits.Prediction(8, 0.5, (0.0,) * 3 + (0.5,) + (0.0,) * 4 + (0.5, 0.0), mnist)
+    not_digit = digits.Prediction(8, 0.9, (0.0,) * 8 + (0.9, 0.1), mnist, is_digit=False)
+    return {
+        "prompt": result_view.message_html(result_view.PROMPT, "digits-prompt"),
+        "error": result_view.error_html(RuntimeError("boom")),
+        "sure": result_view.prediction_html(sure),
+        "unsure": result_view.prediction_html(unsure),
+        "not a digit": result_view.prediction_html(not_digit),
+        "bars": result_view.bars_html(sure.probabilities, 7),
+        "grey bars": result_view.bars_html(not_digit.probabilities, 8, greyed=True),
+    }
+
+
+@pytest.mark.parametrize("kind", list(result_htmls()))
+def test_the_result_html_has_no_inline_styles_and_only_documented_classes(kind):
+    html = result_htmls()[kind]
+    assert "style=" not in html
+    used = {name for names in re.findall(r'class="([^"]+)"', html) for name in names.split()}
+    assert used and used <= documented_classes(), used - documented_classes()
+
+
+def test_the_stylesheet_styles_the_documented_classes_with_theme_colours():
+    styled = set(re.findall(r"\.(digits-[a-z-]+)", result_view.STYLESHEET))
+    assert {"digits-digit", "digits-probability", "digits-bar-track", "digits-bar-fill", "digits-best",
+            "digits-greyed", "digits-unsure", "digits-message", "digits-frame"} <= styled
+    assert styled <= documented_classes()
+    # Theme variables, so the dark theme gets dark bar tracks, not bright white bars.
+    assert re.search(r"\.digits-bar-track \{ fill: var\(--jp-layout-color2, #eee\); \}", result_view.STYLESHEET)
+
+
+def test_the_pad_carries_the_stylesheet_and_no_inline_styles_in_its_result(pad):
+    assert result_view.STYLESHEET in pad.view.style_sheet.value
+    draw_with_mouse(pad, DRAWN_DIGITS[4])
+    pad.recognize_button.click()
+    assert "style=" not in pad.result.value + pad.chart.value
+    assert "digits-bar-track" in pad.chart.value and "digits-best" in pad.chart.value
+
+
+def test_the_bars_are_as_long_as_the_probabilities():
+    html = result_view.bars_html((0.0, 0.25, 0.75) + (0.0,) * 7, 2)
+    lengths = [float(x) for x in re.findall(r'class="digits-bar-fill" width="([\d.]+)"', html)]
+    assert lengths == [0.0, 25.0, 75.0] + [0.0] * 7
+    assert re.findall(r'<tr class="digits-bar-row digits-best"><td class="digits-bar-label">(\d)', html) == ["2"]
+
+
+def test_the_article_before_a_digit():
+    assert [result_view.article(d) for d in range(10)] == ["a"] * 8 + ["an", "a"]
