@@ -19,7 +19,9 @@ saving and loading), `model_files` (where models and their cards live),
 (Keras to ONNX), `train` (``python -m digits.train``), `augment`
 (training-time augmentation), `calibration` (temperature scaling), `preprocess`
 (any picture to MNIST format), `recognize` (one picture to a `Prediction`),
-`widget` (the drawing pad), `plots` (the course's figures), `drawn` (synthetic
+`not_a_digit` (is it a digit at all?), `nondigits` and `train_judge` (learning
+that), `widget` (the drawing pad), `pad_strokes` (its strokes), `result_view`
+(its answer, as HTML), `plots` (the course's figures), `drawn` (synthetic
 canvas drawings), and `checks` and `assignments` (classroom exercises,
 nbgrader). The benchmark lives outside the package, in ``benchmarks/``.
 """

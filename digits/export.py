@@ -31,7 +31,8 @@ def export_onnx(keras_path: str | os.PathLike = SHIPPED_MODEL, onnx_path: str | 
 
     ``onnx_path`` defaults to the same name with ``.onnx``. The network takes
     (N, 28, 28, 1) float32 and returns its (N, 10) softmax probabilities, as the
-    Keras model does. Where a model card sits beside the ``.keras`` file and the
+    Keras model does, and as a second output the (N, K) features its last layer
+    reads (the penultimate layer, which `digits.not_a_digit` judges). Where a model card sits beside the ``.keras`` file and the
     ``.onnx`` shares it (same folder and name), the card's ``onnx`` entry records the
     exported file and the ``.keras`` file's SHA-256; a copy written elsewhere leaves the card alone.
     Raises `ModelLoadError` when the Keras model cannot be read.
@@ -42,8 +43,13 @@ def export_onnx(keras_path: str | os.PathLike = SHIPPED_MODEL, onnx_path: str | 
 
     keras_path = Path(keras_path)
     onnx_path = Path(onnx_path) if onnx_path is not None else keras_path.with_suffix(".onnx")
+    from ._quiet import import_keras
+
+    keras = import_keras()
     model = load_model(keras_path)
     model(np.zeros((1, 28, 28, 1), np.float32))  # a loaded Sequential model must be called once before export
+    model = keras.Model(model.inputs[0], [model.outputs[0], model.layers[-1].input])
+    model(np.zeros((1, 28, 28, 1), np.float32))
     partial = onnx_path.with_name(onnx_path.name + ".partial")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the converter's deprecation notices say nothing about this model

@@ -29,6 +29,17 @@ SHIPPED_MODEL = MODELS_DIR / "digits_cnn.keras"
 """The trained Keras model: what training writes and the notebooks load."""
 SHIPPED_ONNX = SHIPPED_MODEL.with_suffix(".onnx")
 """The same network exported to ONNX: what `digits.recognize` and the drawing pad run."""
+
+
+def judge_path(model_path: str | os.PathLike) -> Path:
+    """Where the not-a-digit judge of a digit network lives: beside it, ``<name>_not_a_digit.onnx``."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}_not_a_digit.onnx")
+
+
+NOT_A_DIGIT_MODEL = judge_path(SHIPPED_MODEL)
+"""The small network of `digits.not_a_digit` that, with the shipped network's features, decides whether a
+picture looks like a digit at all (its statistics and card beside it: ``.npz``, ``.json``)."""
 MNIST_ONLY_MODEL = MODELS_DIR / "mnist_only_cnn.keras"
 """The shipped recipe's network as it was before it learned from real writers: MNIST and the generated
 styles only (notebook 4 compares the two on real people's handwriting)."""

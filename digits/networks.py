@@ -29,28 +29,34 @@ handing the work of a 0.1 ms network to a second thread costs more than it saves
 (``python benchmarks/startup.py`` measures it)."""
 
 
-class OnnxNetwork:
-    """A digit network exported to ONNX (`digits.export`), run by ONNX Runtime on the CPU.
+class OnnxSession:
+    """One ``.onnx`` file run by ONNX Runtime on the CPU: one float (N, 28, 28, 1) input, outputs of known widths.
 
-    ``path``: the ``.onnx`` file. Raises `ModelLoadError`, naming the file and saying
-    how to make a new one, when it is missing, is not an ONNX model, or does not take
-    (N, 28, 28, 1) and return (N, 10). Safe to call from several threads. A process
-    forked after the file was loaded (``multiprocessing`` on Linux) opens its own
-    session on its first call instead of using the parent's.
+    ``outputs``: the last dimension of each output the caller relies on, in order
+    (more outputs may follow). ``what`` and ``how_to_fix`` word the `ModelLoadError`
+    raised, naming the file, when it is missing, is not an ONNX model, or takes or
+    returns other shapes. Safe to call from several threads. A process forked after
+    the file was loaded (``multiprocessing`` on Linux) opens its own session on its
+    first call instead of using the parent's.
     """
 
-    def __init__(self, path: str | os.PathLike, threads: int = ONNX_THREADS):
+    def __init__(self, path: str | os.PathLike, outputs: tuple[int, ...], threads: int = ONNX_THREADS,
+                 what: str = "digit recogniser", how_to_fix: str = HOW_TO_FIX):
         self.path = Path(path)
         self.threads = int(threads)
+        self.widths = tuple(outputs)
+        self.what, self.how_to_fix = what, how_to_fix
         self._lock = threading.Lock()
         self._session, self._input = self._open()
         self._pid = os.getpid()
+        self.output_widths = tuple(output.shape[-1] for output in self._session.get_outputs())
+        """The last dimension of every output the file has."""
 
     def _open(self):
         import onnxruntime
 
         if not self.path.is_file():
-            raise ModelLoadError(f"No model file at {self.path}. {HOW_TO_FIX}")
+            raise ModelLoadError(f"No model file at {self.path}. {self.how_to_fix}")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
@@ -61,28 +67,51 @@ class OnnxNetwork:
         except Exception as exc:  # ONNX Runtime raises several kinds of errors for damaged files
             raise ModelLoadError(
                 f"The model file {self.path} is damaged: ONNX Runtime cannot read it ({type(exc).__name__}). "
-                f"{HOW_TO_FIX}"
+                f"{self.how_to_fix}"
             ) from None
         inputs, outputs = session.get_inputs(), session.get_outputs()
         takes = tuple(inputs[0].shape[1:]) if len(inputs) == 1 else None
-        gives = outputs[0].shape[-1] if len(outputs) == 1 else None
-        if takes != INPUT_SHAPE or gives != NUM_CLASSES or inputs[0].type != "tensor(float)":
+        gives = tuple(output.shape[-1] for output in outputs[: len(self.widths)])
+        if takes != INPUT_SHAPE or gives != self.widths or inputs[0].type != "tensor(float)":
             raise ModelLoadError(
-                f"{self.path} is an ONNX model, but not a digit recogniser: it takes "
+                f"{self.path} is an ONNX model, but not a {self.what}: it takes "
                 f"{[(i.shape, i.type) for i in inputs]} and returns {[o.shape for o in outputs]}, "
-                f"expected one float (N, 28, 28, 1) input and one (N, 10) output. {HOW_TO_FIX}"
+                f"expected one float (N, 28, 28, 1) input and outputs of widths {self.widths}. {self.how_to_fix}"
             )
         return session, inputs[0].name
 
-    def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        """(N, 28, 28, 1) float32 images in [0, 1] -> (N, 10) float32 probabilities."""
+    def run(self, batch: np.ndarray) -> list[np.ndarray]:
+        """(N, 28, 28, 1) float32 images in [0, 1] -> every output of the file, each (N, width)."""
         if os.getpid() != self._pid:  # forked: the parent's session is not ours to use
             with self._lock:
                 if os.getpid() != self._pid:
                     self._lock = threading.Lock()
                     self._session, self._input = self._open()
                     self._pid = os.getpid()
-        return self._session.run(None, {self._input: np.ascontiguousarray(batch, dtype=np.float32)})[0]
+        return self._session.run(None, {self._input: np.ascontiguousarray(batch, dtype=np.float32)})
+
+
+class OnnxNetwork:
+    """A digit network exported to ONNX (`digits.export`), run by ONNX Runtime on the CPU.
+
+    ``path``: the ``.onnx`` file: (N, 28, 28, 1) in, (N, 10) probabilities out, and
+    optionally (N, K) penultimate features as a second output (the shipped model
+    has them, for `digits.not_a_digit`). Raises `ModelLoadError` as `OnnxSession` does.
+    """
+
+    def __init__(self, path: str | os.PathLike, threads: int = ONNX_THREADS):
+        self.session = OnnxSession(path, outputs=(NUM_CLASSES,), threads=threads)
+        self.path, self.threads = self.session.path, self.session.threads
+        self.has_features = len(self.session.output_widths) > 1
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """(N, 28, 28, 1) float32 images in [0, 1] -> (N, 10) float32 probabilities."""
+        return self.session.run(batch)[0]
+
+    def probabilities_and_features(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(N, 10) probabilities and (N, K) penultimate features (None where the file has none), in one run."""
+        outputs = self.session.run(batch)
+        return outputs[0], (outputs[1] if self.has_features else None)
 
 
 class KerasNetwork:

@@ -3,7 +3,8 @@
 `recognize(image)` is the single call the drawing pad, the notebooks, the tests
 and the benchmark all use. It converts the image with `to_mnist`, runs the
 shipped network with ONNX Runtime (``models/digits_cnn.onnx``, loaded once, then
-reused; TensorFlow is never imported) and returns a `Prediction`.
+reused; TensorFlow is never imported), asks `digits.not_a_digit.DigitJudge`
+whether the picture looks like a digit at all, and returns a `Prediction`.
 `Recognizer(model)` does the same with any network, a student's Keras model too.
 """
 
@@ -17,8 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import apply_temperature, is_temperature
-from .model_files import SHIPPED_ONNX, model_temperature
+from .model_files import SHIPPED_ONNX, model_temperature, read_card
 from .networks import KerasNetwork, OnnxNetwork
+from .not_a_digit import DigitJudge
 from .preprocess import to_mnist
 
 UNSURE_BELOW = 0.70
@@ -71,15 +73,22 @@ class Recognizer:
     `KerasNetwork`) or a ready network such as `OnnxNetwork` (anything with a
     ``probabilities`` method as in `digits.networks`). ``temperature`` divides the
     network's logits before the softmax; a value fitted on held-out data
-    (temperature scaling) makes the probabilities honest. `Recognizer.from_file`
-    reads a saved ``.onnx`` or ``.keras`` file and its card's temperature.
+    (temperature scaling) makes the probabilities honest. ``judge``: a
+    `DigitJudge` fitted for this network, which decides `Prediction.is_digit`; it
+    needs the network's features, so an `OnnxNetwork` whose file has them. Without
+    one every picture counts as a digit. `Recognizer.from_file` reads a saved
+    ``.onnx`` or ``.keras`` file, its card's temperature and, for an ``.onnx`` whose
+    card names one, its judge.
     """
 
-    def __init__(self, network, temperature: float = 1.0):
+    def __init__(self, network, temperature: float = 1.0, judge: DigitJudge | None = None):
         if not is_temperature(temperature):
             raise ValueError(f"temperature must be a finite number above 0, got {temperature!r}")
         self.network = network if hasattr(network, "probabilities") else KerasNetwork(network)
         self.temperature = float(temperature)
+        if judge is not None and not getattr(self.network, "has_features", False):
+            raise ValueError("a DigitJudge needs the network's features: pass an OnnxNetwork exported by digits.export")
+        self.judge = judge
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> "Recognizer":
@@ -89,13 +98,17 @@ class Recognizer:
         """
         temperature = model_temperature(path)
         path = Path(path)
+        judge = None
         if path.suffix == ".onnx":
             network = OnnxNetwork(path)
+            judge_entry = read_card(path).get("not_a_digit")
+            if isinstance(judge_entry, dict) and network.has_features:
+                judge = DigitJudge.from_file(path.with_name(str(judge_entry.get("file"))))
         else:
             from .model import load_model
 
             network = KerasNetwork(load_model(path))
-        return cls(network, temperature=temperature)
+        return cls(network, temperature=temperature, judge=judge)
 
     def predict_mnist(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities for MNIST-format images.
@@ -106,6 +119,23 @@ class Recognizer:
         batch = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
         return self._calibrated(self.network.probabilities(batch)).astype(np.float32)
 
+    def judge_mnist(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities and whether each image looks like a digit, for MNIST-format images.
+
+        ``images`` as for `predict_mnist`. Returns (N, 10) float32 probabilities and
+        (N,) bool (all True without a judge).
+        """
+        batch = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+        probabilities, is_digit = self._run(batch)
+        return self._calibrated(probabilities).astype(np.float32), is_digit
+
+    def _run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network's raw probabilities and the judge's verdict for a (N, 28, 28, 1) batch."""
+        if self.judge is None:
+            return self.network.probabilities(batch), np.ones(len(batch), dtype=bool)
+        probabilities, features = self.network.probabilities_and_features(batch)
+        return probabilities, self.judge.is_digit(batch, features)
+
     def _calibrated(self, probabilities: np.ndarray) -> np.ndarray:
         if self.temperature == 1.0:
             return probabilities
@@ -114,11 +144,11 @@ class Recognizer:
     def __call__(self, image) -> Prediction:
         """Recognize the digit in one picture (any form `to_mnist` accepts)."""
         mnist = to_mnist(image)
-        probabilities = self._calibrated(self.network.probabilities(mnist.reshape(1, 28, 28, 1)))[0]
-        probabilities = probabilities.astype(np.float64)
+        raw, is_digit = self._run(mnist.reshape(1, 28, 28, 1))
+        probabilities = self._calibrated(raw)[0].astype(np.float64)
         probabilities /= probabilities.sum()
         digit = int(np.argmax(probabilities))
-        return Prediction(digit, float(probabilities[digit]), tuple(probabilities.tolist()), mnist)
+        return Prediction(digit, float(probabilities[digit]), tuple(probabilities.tolist()), mnist, bool(is_digit[0]))
 
 
 _shipped: Recognizer | None = None
@@ -139,6 +169,7 @@ def recognize(image) -> Prediction:
 
     ``image``: grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4), uint8 or float,
     any size, dark ink on light paper or light on dark, or a transparent canvas.
-    Raises `EmptyImageError` when there is no ink.
+    Raises `EmptyImageError` when there is no ink. `Prediction.is_digit` is False
+    when the picture looks like no digit (a letter, a symbol, a scribble).
     """
     return shipped_recognizer()(image)

@@ -350,12 +350,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                         help="0 silent, 1 progress bar, 2 one line per epoch")
+    parser.add_argument("--no-judge", action="store_true",
+                        help="skip fitting the not-a-digit judge (python -m digits.train_judge does it later)")
     args = parser.parse_args(argv)
     card = train(args.arch, args.epochs, args.batch_size, args.output, args.seed, verbose=args.verbose)
     print(f"Saved {args.output} after {card['training_seconds']:.0f} s of training. MNIST test accuracy: "
           f"{card['mnist_test_accuracy_through_to_mnist']:.2%} through to_mnist (as recognize sees every "
           f"digit), {card['mnist_test_accuracy']:.2%} on the raw images")
     print(f"ONNX copy for recognition: {Path(args.output).with_suffix('.onnx')}; model card: {card_path(args.output)}")
+    if not args.no_judge:
+        from .train_judge import fit_judge
+
+        judge = fit_judge(args.output, verbose=min(args.verbose, 2))
+        print(f"Not-a-digit judge: {Path(args.output).with_name(judge['file'])}, fitted in {judge['training_seconds']:.0f} s")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def test_the_training_command_saves_a_working_model_and_its_card(mnist, pen_trai
     monkeypatch.setattr(digits.pendigits, "load_pendigits", lambda split: asked.append(split) or _first(pen_train, 100))
     output = tmp_path / "small.keras"
 
-    digits.train.main(["--arch", arch, "--epochs", "1", "--output", str(output), "--verbose", "0"])
+    digits.train.main(["--arch", arch, "--epochs", "1", "--output", str(output), "--verbose", "0", "--no-judge"])
 
     card = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
     assert card["architecture"] == arch and card["epochs"] == 1 and card["file"] == "small.keras"
