@@ -81,10 +81,11 @@ def _distort(images: np.ndarray, rng: np.random.Generator, shear: float = 0.0, r
 
 
 def _recognized(recognizer: Recognizer, images, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Recognise one image at a time: whether each answer was right, and each top probability."""
+    """Recognise one image at a time: whether each answer was right, and whether each was flagged
+    (`Prediction.unsure`: not a digit, or below the unsure threshold)."""
     predictions = [recognizer(image) for image in images]
     right = np.array([prediction.digit for prediction in predictions]) == np.asarray(labels)
-    return right, np.array([prediction.probability for prediction in predictions])
+    return right, np.array([prediction.unsure for prediction in predictions])
 
 
 def by_band(right: np.ndarray, values: np.ndarray, edges: tuple[float, ...], unit: str = "") -> str:
@@ -125,6 +126,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
 
     results = real_sets.real_results(recognizer, limit=real_limit)
     rows += real_sets.rows(results)
+    rows += real_sets.nondigit_rows(recognizer, limit=real_limit)
     if mistakes:
         figure = real_sets.mistakes_figure(results)
         figure.savefig(mistakes, dpi=72, bbox_inches="tight")
@@ -134,10 +136,10 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
 
     def measure(name: str, images, labels) -> tuple[np.ndarray, np.ndarray]:
         """Recognise ``images`` one at a time, add the accuracy as a row; return what `_recognized` does."""
-        right, confidence = _recognized(recognizer, images, labels)
+        right, flagged = _recognized(recognizer, images, labels)
         synthetic = name.split()[0].rstrip(":") in SYNTHETIC_KINDS
         rows.append((f"{SYNTHETIC}: {name}" if synthetic else name, f"{right.mean():.2%}"))
-        return right, confidence
+        return right, flagged
 
     mnist_accuracy = float((recognizer.predict_mnist(x_test / 255.0).argmax(axis=1) == y_test).mean())
     rows.append(("MNIST test set, 10,000 images, network alone on the raw images", f"{mnist_accuracy:.2%}"))
@@ -147,7 +149,7 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
     pick = rng.choice(len(x_test), n, replace=False)
     measure(f"MNIST test digits enlarged onto a 280x280 canvas, n={n}, via recognize", [enlarged(x_test[i]) for i in pick], y_test[pick])
 
-    drawn_confidence = []
+    drawn_flagged = []
     for name, variation in VARIATIONS.items():
         images, labels, pen_share = drawn_digits(
             x_test, y_test, n, seed=seed + 1, scale=variation["scale"], stroke=variation["stroke"],
@@ -155,8 +157,8 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         )
         if "shear" in variation or "rotate" in variation:
             images, angles = _distort(images, rng, variation.get("shear", 0.0), variation.get("rotate", 0.0))
-        right, confidence = measure(f"drawn: {name}, n={n}", images, labels)
-        drawn_confidence.append(confidence)
+        right, flagged = measure(f"drawn: {name}, n={n}", images, labels)
+        drawn_flagged.append(flagged)
         # Where in the row the errors are: how far the drawings were turned, how fat the pen was for the digit.
         short = name.split(" (")[0]
         if "angle_bands" in variation:
@@ -184,10 +186,11 @@ def run(model_path: str | os.PathLike | None = None, n: int = 1000, seed: int = 
         measure(f"styled: {name} (made from MNIST test digits, style as in training), n={len(chosen)}", images, y_test[chosen])
 
     scrawls = scribbles(max(50, n // 5), seed=seed + 4)
-    flagged = np.mean([recognizer(image).probability < UNSURE_BELOW for image in scrawls])
-    real_flagged = np.mean(np.concatenate(drawn_confidence) < UNSURE_BELOW)
-    rows.append((f"{SYNTHETIC}: scribbles flagged unsure (probability < {UNSURE_BELOW:.0%}), n={len(scrawls)}", f"{flagged:.0%}"))
-    rows.append((f"{SYNTHETIC}: drawn digits flagged unsure (all drawn rows above)", f"{real_flagged:.1%}"))
+    scrawl_predictions = [recognizer(image) for image in scrawls]
+    rows.append((f"{SYNTHETIC}: scribbles flagged (not a digit, or probability < {UNSURE_BELOW:.0%}), n={len(scrawls)}",
+                 f"{np.mean([p.unsure for p in scrawl_predictions]):.0%} "
+                 f"(not a digit: {np.mean([not p.is_digit for p in scrawl_predictions]):.0%})"))
+    rows.append((f"{SYNTHETIC}: drawn digits flagged (all drawn rows above)", f"{np.mean(np.concatenate(drawn_flagged)):.1%}"))
 
     canvas = np.zeros((280, 280, 4), np.uint8)
     canvas[:, :, 3] = 255 - enlarged(x_test[0])

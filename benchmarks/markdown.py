@@ -21,10 +21,10 @@ def machine() -> str:
     return f"{cpu}, {cores} cores, Python {platform.python_version()}"
 
 
-def table(rows: list[tuple[str, str]]) -> str:
-    """The rows as a Markdown table."""
-    lines = ["| measure | result |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in rows]
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...] = ("measure", "result")) -> str:
+    """The rows (each as many cells as ``header``) as a Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 

@@ -38,6 +38,9 @@ REAL_SETS = {
 }
 """The real digit sets, each with where its digits come from."""
 
+NONDIGITS = ("nondigits_dev", "Chars74K letters that look like no digit, 55 writers, tablet PC; drawn on a 280x280 canvas")
+"""The real set of things that are not digits: the recogniser should flag every one."""
+
 SLOPPY_WRITER = ("pendigits_dev", "tes_w13")
 """The writer whose digits the data's README calls very sloppy; reported with and without."""
 
@@ -53,7 +56,7 @@ class RealSet:
 
 
 def load_real_set(name: str, folder: Path = HANDWRITING, limit: int | None = None) -> RealSet:
-    """Read ``<folder>/<name>.npz`` (its first ``limit`` pictures, if given).
+    """Read ``<folder>/<name>.npz`` (its first ``limit`` pictures, if given; labels -1 for the non-digits).
 
     Raises FileNotFoundError naming the file when it is not there.
     """
@@ -61,20 +64,30 @@ def load_real_set(name: str, folder: Path = HANDWRITING, limit: int | None = Non
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: set DIGITS_HANDWRITING to the folder of the real sets")
     with np.load(path, allow_pickle=False) as data:
-        writers = data["writers"] if "writers" in data.files else np.full(len(data["labels"]), "")
+        labels = data["labels"].astype(np.int64) if "labels" in data.files else np.full(len(data["images"]), -1)
+        writers = data["writers"] if "writers" in data.files else np.full(len(labels), "")
         keep = slice(None, limit)
-        return RealSet(name, data["images"][keep], data["labels"][keep].astype(np.int64),
-                       np.asarray(writers)[keep].astype(str))
+        return RealSet(name, data["images"][keep], labels[keep], np.asarray(writers)[keep].astype(str))
 
 
 @dataclass(frozen=True)
 class Result:
-    """What recognition made of one set: each answer, and the 28x28 image the network saw."""
+    """What recognition made of one set: each answer, whether it was flagged, and the 28x28 image the network saw."""
 
     name: str
     labels: np.ndarray
     answers: np.ndarray
     seen: np.ndarray
+    flagged: np.ndarray
+    """(N,) bool: `Prediction.unsure` (not a digit, or not sure enough)."""
+    not_digit: np.ndarray
+    """(N,) bool: not `Prediction.is_digit`."""
+
+    @property
+    def accuracy_unflagged(self) -> float:
+        """Accuracy on the answers that were not flagged."""
+        kept = ~self.flagged
+        return float((self.answers[kept] == self.labels[kept]).mean()) if kept.any() else float("nan")
 
     @property
     def accuracy(self) -> float:
@@ -96,11 +109,13 @@ def measure(recognizer: Recognizer, real: RealSet) -> Result:
     """Recognise every picture of ``real`` one at a time, as the pad does."""
     predictions = [recognizer(image) for image in real.images]
     return Result(real.name, real.labels, np.array([p.digit for p in predictions]),
-                  np.stack([p.image for p in predictions]))
+                  np.stack([p.image for p in predictions]), np.array([p.unsure for p in predictions]),
+                  np.array([not p.is_digit for p in predictions]))
 
 
 def subset(result: Result, keep: np.ndarray, name: str) -> Result:
-    return Result(name, result.labels[keep], result.answers[keep], result.seen[keep])
+    return Result(name, result.labels[keep], result.answers[keep], result.seen[keep], result.flagged[keep],
+                  result.not_digit[keep])
 
 
 def real_results(recognizer: Recognizer, folder: Path = HANDWRITING, limit: int | None = None) -> list[Result]:
@@ -126,7 +141,28 @@ def rows(results: list[Result]) -> list[tuple[str, str]]:
         out.append((f"real: {result.name} ({source}), n={len(result.labels)}", f"{result.accuracy:.2%}"))
         out.append((f"real: {result.name}, weakest digits; most frequent mistakes",
                     ", ".join(f"{d} {per_class[d]:.1%}" for d in weakest) + f"; {confusions or 'none'}"))
+        out.append((f"real: {result.name}, flagged (not a digit, or unsure); accuracy on the rest",
+                    f"{result.flagged.mean():.2%} (not a digit: {result.not_digit.mean():.2%}); "
+                    f"{result.accuracy_unflagged:.2%}"))
     return out
+
+
+def nondigit_rows(recognizer: Recognizer, folder: Path = HANDWRITING, limit: int | None = None) -> list[tuple[str, str]]:
+    """How many real non-digits are flagged: all together, and the letters caught least often."""
+    real = load_real_set(NONDIGITS[0], folder, limit)
+    with np.load(Path(folder) / f"{NONDIGITS[0]}.npz") as data:
+        chars = data["chars"][: len(real.images)]
+    predictions = [recognizer(image) for image in real.images]
+    flagged = np.array([p.unsure for p in predictions])
+    not_digit = np.array([not p.is_digit for p in predictions])
+    caught = {c: flagged[chars == c].mean() for c in sorted(set(chars.tolist()))}
+    least = sorted(caught, key=caught.get)[:5]
+    return [
+        (f"real non-digits: {NONDIGITS[0]} ({NONDIGITS[1]}), n={len(flagged)}, flagged (not a digit, or unsure)",
+         f"{flagged.mean():.2%} (not a digit: {not_digit.mean():.2%})"),
+        (f"real non-digits: {NONDIGITS[0]}, the letters flagged least often",
+         ", ".join(f"{c} {caught[c]:.0%}" for c in least)),
+    ]
 
 
 def mistakes_figure(results: list[Result], per_set: int = 12):

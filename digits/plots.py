@@ -302,3 +302,33 @@ def compared_accuracies(results: Mapping[str, Mapping[str, float]], title: str =
     fig.legend(loc="outside lower center", ncols=min(len(models), 2), frameon=False)
     ax.set_title(title)
     return fig
+
+
+def doubt_tradeoff(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], chosen: tuple[float, float] | None = None,
+                   title: str = "Catching non-digits costs doubting some real digits") -> Figure:
+    """One curve per way of judging "not a digit": the share of real digits wrongly doubted (x) against the
+    share of non-digits caught (y), as the threshold moves.
+
+    ``curves`` maps a name to two equal-length arrays of shares in [0, 1] (x, y); ``chosen`` marks the
+    threshold in use. The x axis is logarithmic from 0.1%, where the interesting costs lie.
+    """
+    fig = CourseFigure(figsize=(7.5, 4.8), layout="constrained")
+    ax = fig.subplots()
+    for name, (doubted, caught) in curves.items():
+        doubted, caught = np.asarray(doubted, dtype=float), np.asarray(caught, dtype=float)
+        if doubted.shape != caught.shape:
+            raise ValueError(f"{name}: the two arrays differ in length")
+        ax.plot(np.maximum(doubted, 1e-3), caught, label=name)
+    if chosen is not None:
+        ax.plot(max(chosen[0], 1e-3), chosen[1], "o", color="black", label="the threshold in use")
+    ax.set_xscale("log")
+    ax.set_xlim(1e-3, 1)
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:.1%}".replace(".0%", "%"))
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    ax.set_xlabel("real digits wrongly doubted (log scale)")
+    ax.set_ylabel("non-digits caught")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title(title)
+    return fig

@@ -37,8 +37,12 @@ def test_bench_measures_the_shipped_model_and_rewrites_only_its_own_section(tmp_
     first = {kind: kinds.index(kind) for kind in ("real", "mnist", "synthetic")}
     assert first["real"] == 0 and first["real"] < first["mnist"] < first["synthetic"], names
     assert "real" not in kinds[first["mnist"]:] and "mnist" not in kinds[first["synthetic"]:]
-    real_rows = [n for n in names if n.startswith("real: ") and "weakest" not in n]
+    real_rows = [n for n in names if n.startswith("real: ") and "weakest" not in n and "flagged" not in n]
     assert len(real_rows) == len(real_sets.REAL_SETS) + 1  # pendigits also without its sloppy writer
+    flagged_rows = [n for n in names if n.startswith("real: ") and "flagged (not a digit, or unsure)" in n]
+    assert len(flagged_rows) == len(real_rows)
+    nondigit_rows = [n for n in names if n.startswith("real non-digits: ")]
+    assert nondigit_rows and float(rows[nondigit_rows[0]].split("%")[0]) >= 50.0, rows[nondigit_rows[0]]
     assert any("without tes_w13" in n for n in real_rows)
     for name in real_rows:
         assert name.endswith("n=40") or "without" in name, name
@@ -84,7 +88,8 @@ def test_bench_appends_a_section_to_a_page_without_one(tmp_path):
 def test_real_set_result_counts_per_class_accuracy_and_the_most_frequent_mistakes():
     labels = np.array([1, 1, 1, 7, 7, 9])
     answers = np.array([1, 7, 7, 7, 1, 9])
-    result = real_sets.Result("toy", labels, answers, np.zeros((6, 28, 28)))
+    flagged = np.array([False, True, False, False, False, True])
+    result = real_sets.Result("toy", labels, answers, np.zeros((6, 28, 28)), flagged, flagged & (answers == 9))
     assert result.accuracy == 0.5
     per_class = result.per_class()
     assert per_class[1] == 1 / 3 and per_class[7] == 0.5 and per_class[9] == 1.0 and np.isnan(per_class[0])
@@ -92,6 +97,8 @@ def test_real_set_result_counts_per_class_accuracy_and_the_most_frequent_mistake
     rows = real_sets.rows([result])
     assert rows[0][1] == "50.00%"
     assert rows[1][1].startswith("1 33.3%, 7 50.0%") and rows[1][1].endswith("1 as 7 (2), 7 as 1 (1)")
+    assert result.accuracy_unflagged == 0.5  # of 1, 7, 7, 1 kept: the first 1 and the 7 are right
+    assert rows[2][1] == "33.33% (not a digit: 16.67%); 50.00%"
 
 
 @needs_real_sets

@@ -157,3 +157,14 @@ def test_accuracies_draws_a_labelled_bar_per_method():
     assert [p.get_width() for p in ax.patches] == [0.25, 0.975]
     assert [t.get_text() for t in ax.texts] == ["25.0%", "97.5%"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["naive", "full"]
+
+
+def test_doubt_tradeoff_draws_one_curve_per_judge_and_marks_the_chosen_threshold():
+    curves = {"a": (np.array([0.001, 0.01, 0.1]), np.array([0.2, 0.6, 0.9])),
+              "b": (np.array([0.002, 0.05]), np.array([0.1, 0.5]))}
+    fig = plots.doubt_tradeoff(curves, chosen=(0.005, 0.9))
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b", "the threshold in use"]
+    assert ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="differ"):
+        plots.doubt_tradeoff({"c": (np.array([0.1]), np.array([0.1, 0.2]))})
