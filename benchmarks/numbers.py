@@ -92,11 +92,14 @@ def load_strokes(name: str, folder: Path = HANDWRITING) -> tuple[list[list[np.nd
 
 def compose_number(digit_strokes: list, text: str, rng: np.random.Generator,
                    spacing: tuple[float, float] = SPACINGS["normal"], pen: float | None = None,
-                   line_height: float | None = None, wander: float = BASELINE_WANDER) -> ComposedNumber:
+                   line_height: float | None = None, wander: float = BASELINE_WANDER,
+                   digit_size: tuple[float, float] = DIGIT_SIZE) -> ComposedNumber:
     """Write ``text`` with the given digits' strokes (one stroke list per character), left to right.
 
     ``spacing``: the range the gap between neighbouring digits' ink is drawn from,
-    in line heights. ``pen``, ``line_height``: fixed values instead of random ones.
+    in line heights. ``pen``, ``line_height``: fixed values instead of random ones. ``wander``: how far
+    the baseline rises and falls, at most, in line heights. ``digit_size``: the range of each digit's
+    height, in line heights.
     """
     line = line_height or rng.uniform(*LINE_HEIGHT)
     pen = pen or rng.uniform(*PEN_WIDTH)
@@ -104,7 +107,7 @@ def compose_number(digit_strokes: list, text: str, rng: np.random.Generator,
     amplitude = rng.uniform(0, wander) * line
     placed, cursor = [], MARGIN + pen / 2
     for strokes in digit_strokes:
-        height = line * rng.uniform(*DIGIT_SIZE)
+        height = line * rng.uniform(*digit_size)
         fitted = fit_strokes(strokes, height, (0.0, 0.0))
         points = np.vstack(fitted)
         left, right = points[:, 0].min(), points[:, 0].max()

@@ -60,8 +60,8 @@ class Atoms:
     ``boxes``: (count, 4) int array of each atom's ``(x0, y0, x1, y1)``.
     ``group``: (count,) int, the group (step 2) each atom was cut from; atoms of
     one group are consecutive. ``cluster``: (count,) int, the same for atoms whose
-    ink touches or that one group holds (pieces that may well be one digit); atoms
-    of different clusters share no ink. ``blob``: (count,) int, the blob of touching
+    ink touches (pieces that may well be one digit: with strokes, the strokes of
+    one blob); atoms of different clusters have paper between them. ``blob``: (count,) int, the blob of touching
     ink each atom is part of. ``line_height``: the height of a digit, pixels.
     ``pen``: the pen width, pixels.
     """
@@ -237,39 +237,53 @@ def _grouped(boxes: np.ndarray, line: float) -> list[list[int]]:
 def _seams(inside: np.ndarray, line: float, pen: float) -> np.ndarray:
     """Candidate cuts through a group: (n, H) columns, one per row, left to right and never crossing.
 
-    ``inside``: (H, W) bool, the group's ink. A cut is sought around each column where the ink is
-    thinnest (a valley of the column profile, at least `CUT_SPACING` line heights from the next and
-    from the group's sides, at most `MAX_CUTS`): the path from top to bottom that crosses least ink,
-    moving at most one column per row and staying within `CUT_LEAN` line heights of its column, so it
-    can bend round the strokes of digits that lean into each other.
+    ``inside``: (H, W) bool, the group's ink. From every few columns a cut is sought: the path from top
+    to bottom that crosses least ink, moving at most one column per row and staying within `CUT_LEAN`
+    line heights of its column, so it can bend round the strokes of digits that lean into each other or
+    pass where two digits touch. Kept are the cuts cheaper than those around them (`CUT_SPACING` line
+    heights either way), at most `MAX_CUTS`, none that close to the group's sides.
     """
     height, width = inside.shape
-    centres = _valleys(inside.sum(axis=0), line, pen)
-    if not centres:
-        return np.zeros((0, height), np.int64)
-    if pen >= 2 * _SEAM_SHRINK and min(height, width) >= 4 * _SEAM_SHRINK:
-        # Strokes several pixels wide: seek the cuts on a picture a few times smaller, as fast and as good.
-        small = cv2.resize(inside.view(np.uint8), None, fx=1 / _SEAM_SHRINK, fy=1 / _SEAM_SHRINK,
+    shrink = _SEAM_SHRINK if pen >= 2 * _SEAM_SHRINK and min(height, width) >= 4 * _SEAM_SHRINK else 1
+    if shrink > 1:  # strokes several pixels wide: seek the cuts on a picture a few times smaller
+        small = cv2.resize(inside.view(np.uint8), None, fx=1 / shrink, fy=1 / shrink,
                            interpolation=cv2.INTER_AREA) > 0
-        centres = [c // _SEAM_SHRINK for c in centres]
-        paths = _seams_around(small, centres, line / _SEAM_SHRINK)
-        rows = np.minimum(np.arange(height) // _SEAM_SHRINK, small.shape[0] - 1)
-        return np.minimum(paths[:, rows] * _SEAM_SHRINK + _SEAM_SHRINK // 2, width - 1)
-    return _seams_around(inside, centres, line)
+    else:
+        small = inside
+    spacing = max(int(CUT_SPACING * line / shrink), 2)
+    starts = np.arange(spacing, small.shape[1] - spacing, max(int(pen / 2 / shrink), 1))
+    if len(starts) == 0:
+        return np.zeros((0, height), np.int64)
+    paths, costs = _seams_around(small, starts, line / shrink)
+    chosen: list[int] = []
+    for index in np.argsort(costs, kind="stable"):
+        near = np.abs(starts - starts[index]) <= spacing
+        ends = paths[chosen, -1] if chosen else np.zeros(0)
+        if costs[index] <= costs[near].min() and np.all(np.abs(ends - paths[index, -1]) >= spacing):
+            chosen.append(int(index))
+            if len(chosen) == MAX_CUTS:
+                break
+    paths = paths[sorted(chosen, key=lambda i: paths[i].mean())]
+    paths = np.maximum.accumulate(paths, axis=0)  # left to right, and never crossing
+    if shrink == 1:
+        return paths
+    rows = np.minimum(np.arange(height) // shrink, small.shape[0] - 1)
+    return np.minimum(paths[:, rows] * shrink + shrink // 2, width - 1)
 
 
 _SEAM_SHRINK = 3
 """`_seams` works on pictures this many times smaller where the pen is wide enough."""
 
 
-def _seams_around(inside: np.ndarray, centres: list[int], line: float) -> np.ndarray:
-    """The cheapest cut path near each of ``centres`` (see `_seams`); (n, H) columns."""
+def _seams_around(inside: np.ndarray, centres: np.ndarray, line: float) -> tuple[np.ndarray, np.ndarray]:
+    """The cheapest cut path near each of ``centres`` (see `_seams`): (n, H) columns and (n,) ink crossed."""
     height, width = inside.shape
     reach = max(int(CUT_LEAN * line), 1)
     offsets = np.arange(-reach, reach + 1)
-    columns = np.clip(np.asarray(centres)[:, None] + offsets[None, :], 0, width - 1)  # (n, 2r+1)
+    wanted = np.asarray(centres)[:, None] + offsets[None, :]
+    columns = np.clip(wanted, 0, width - 1)  # (n, 2r+1)
     cost = inside[:, columns].astype(np.float32)  # (H, n, 2r+1)
-    cost[:, columns != np.asarray(centres)[:, None] + offsets[None, :]] = np.inf  # beyond the sides
+    cost[:, columns != wanted] = np.inf  # beyond the sides
     cost += _DRIFT * np.abs(offsets)[None, None, :] / reach  # straighter cuts first, among equals
     # Cheapest ink crossed from the top to each pixel of the corridor, row by row (seam carving).
     totals = np.empty(cost.shape, np.float32)
@@ -284,6 +298,7 @@ def _seams_around(inside: np.ndarray, centres: list[int], line: float) -> np.nda
     # Back up from the cheapest end, always to the cheapest of the three pixels above.
     cuts = np.arange(len(centres))
     where = np.argmin(totals[-1], axis=1)
+    crossed = totals[-1][cuts, where]
     paths = np.zeros((len(centres), height), np.int64)
     last = totals.shape[2] - 1
     for row in range(height - 1, -1, -1):
@@ -292,26 +307,7 @@ def _seams_around(inside: np.ndarray, centres: list[int], line: float) -> np.nda
             above = totals[row - 1]
             options = np.stack([np.maximum(where - 1, 0), where, np.minimum(where + 1, last)], axis=1)
             where = options[cuts, np.argmin(above[cuts[:, None], options], axis=1)]
-    return np.maximum.accumulate(paths, axis=0)  # left to right, and never crossing
-
-
-def _valleys(profile: np.ndarray, line: float, pen: float) -> list[int]:
-    """The columns of a group where its ink is thinnest: minima of the smoothed column profile."""
-    width = len(profile)
-    spacing = max(int(CUT_SPACING * line), 2)
-    if width < 2 * spacing + 1:
-        return []
-    window = max(int(pen // 2), 1)
-    smooth = np.convolve(profile.astype(np.float64), np.ones(window) / window, "same")
-    inner = smooth[spacing : width - spacing]  # cuts near the sides cut nothing off
-    chosen: list[int] = []
-    for column in np.argsort(inner, kind="stable"):
-        near = inner[max(column - spacing, 0) : column + spacing + 1]
-        if inner[column] <= near.min() and all(abs(column + spacing - other) >= spacing for other in chosen):
-            chosen.append(int(column) + spacing)
-            if len(chosen) == MAX_CUTS:
-                break
-    return sorted(chosen)
+    return paths, crossed
 
 
 _DRIFT = 0.5
@@ -333,19 +329,22 @@ def _separates(inside: np.ndarray, seam: np.ndarray, line: float, pen: float) ->
 
 
 def _clusters(blob_of_piece: np.ndarray, groups: list[list[int]]) -> list[int]:
-    """For each group, the smallest index of the groups whose ink touches its own (through shared blobs)."""
-    first_group_of_blob: dict[int, int] = {}
-    cluster = list(range(len(groups)))
-    for index, group in enumerate(groups):
-        for blob in {int(blob_of_piece[piece + 1]) for piece in group}:
-            if blob in first_group_of_blob:
-                cluster[index] = min(cluster[index], cluster[first_group_of_blob[blob]])
-            else:
-                first_group_of_blob[blob] = index
-    for index in range(len(cluster)):  # follow chains to their root
-        while cluster[cluster[index]] != cluster[index]:
-            cluster[index] = cluster[cluster[index]]
-    return cluster
+    """For each group, its cluster: groups whose ink touches (they share a blob) are in one. Clusters are
+    numbered by their leftmost group."""
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    blobs = [{int(blob_of_piece[piece + 1]) for piece in group} for group in groups]
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups)):
+            if blobs[i] & blobs[j]:
+                parent[max(root(i), root(j))] = min(root(i), root(j))
+    return [root(i) for i in range(len(groups))]
 
 
 def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of_piece: np.ndarray,
