@@ -21,16 +21,21 @@ drawn alone in its own picture (`recognize`). Then the median time of
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+# Run as a script, this folder comes first on the path, and this file's name would hide the standard
+# library's `numbers` (which NumPy imports): put the repository there instead.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 from benchmarks.markdown import machine, write_section  # noqa: E402
 from benchmarks.real_sets import HANDWRITING  # noqa: E402
@@ -163,17 +168,19 @@ def measure(numbers: list[ComposedNumber], use_strokes: bool) -> Tally:
     return tally
 
 
-def median_latency_ms(numbers: list[ComposedNumber], use_strokes: bool, repeats: int = 3) -> float:
+def median_latency_ms(numbers: list[ComposedNumber], use_strokes: bool, repeats: int = 3) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of one `recognize_number` call (CPU: this process, all threads)."""
     from digits import recognize_number
 
     recognize_number(numbers[0].image)  # load the network first
-    times = []
+    wall, cpu = [], []
     for number in numbers:
         for _ in range(repeats):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             recognize_number(number.image, number.strokes if use_strokes else None)
-            times.append(time.perf_counter() - start)
-    return 1000 * float(np.median(times))
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+    return 1000 * float(np.median(wall)), 1000 * float(np.median(cpu))
 
 
 def run(per_row: int, seed: int = 0) -> str:
@@ -195,11 +202,13 @@ def run(per_row: int, seed: int = 0) -> str:
     lines.append(_row("**all**", "all", totals[False], totals[True]))
     strokes, labels = load_strokes(STROKE_SETS["pendigits"])
     timed = random_numbers(strokes, labels, 60, rng, SPACINGS["normal"], lengths=(4, 4))
-    picture_ms, pad_ms = median_latency_ms(timed, False), median_latency_ms(timed, True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    (picture_ms, picture_cpu), (pad_ms, pad_cpu) = median_latency_ms(timed, False), median_latency_ms(timed, True)
     return "\n".join(lines) + (
         f"\n\n`recognize_number` on 4-digit numbers (280 px high, pendigits strokes, normal spacing), median of "
-        f"{3 * len(timed)} calls: **{picture_ms:.1f} ms** from the picture alone, **{pad_ms:.1f} ms** with "
-        f"its strokes.")
+        f"{3 * len(timed)} calls: **{picture_ms:.1f} ms** from the picture alone ({picture_cpu:.1f} ms of CPU), "
+        f"**{pad_ms:.1f} ms** with its strokes ({pad_cpu:.1f} ms of CPU); load average {load:.1f} on the "
+        f"machine when timed.")
 
 
 _BEGIN, _END = "<!-- numbers:begin -->", "<!-- numbers:end -->"

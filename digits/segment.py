@@ -168,8 +168,12 @@ def _pieces_from_strokes(mask: np.ndarray, strokes, pen: float) -> np.ndarray:
     if stray.any():  # ink the strokes do not explain (they were drawn elsewhere): fall back to the blobs
         blobs = _pieces_from_blobs(stray.view(np.uint8), pen)
         labels[blobs > 0] = blobs[blobs > 0] + labels.max()
-    _, labels = np.unique(labels, return_inverse=True)  # numbered 1..n without gaps (0 stays paper)
-    return labels.reshape(mask.shape).astype(np.int32)
+    present = np.zeros(int(labels.max()) + 1, bool)
+    present[labels.ravel()] = True
+    present[0] = True
+    renumbered = (np.cumsum(present) - 1).astype(np.int32)  # numbered 1..n without gaps (0 stays paper)
+    renumbered[0] = 0
+    return renumbered[labels]
 
 
 def _with_edges(labels: np.ndarray, ink: np.ndarray) -> np.ndarray:
@@ -254,16 +258,19 @@ def _seams(inside: np.ndarray, line: float, pen: float) -> np.ndarray:
     starts = np.arange(spacing, small.shape[1] - spacing, max(int(pen / 2 / shrink), 1))
     if len(starts) == 0:
         return np.zeros((0, height), np.int64)
-    paths, costs = _seams_around(small, starts, line / shrink)
+    totals, columns = _least_ink(small, starts, line / shrink)
+    ends = np.argmin(totals[-1], axis=1)
+    costs = totals[-1][np.arange(len(starts)), ends]
+    end_columns = columns[np.arange(len(starts)), ends]
     chosen: list[int] = []
     for index in np.argsort(costs, kind="stable"):
         near = np.abs(starts - starts[index]) <= spacing
-        ends = paths[chosen, -1] if chosen else np.zeros(0)
-        if costs[index] <= costs[near].min() and np.all(np.abs(ends - paths[index, -1]) >= spacing):
+        if costs[index] <= costs[near].min() and np.all(np.abs(end_columns[chosen] - end_columns[index]) >= spacing):
             chosen.append(int(index))
             if len(chosen) == MAX_CUTS:
                 break
-    paths = paths[sorted(chosen, key=lambda i: paths[i].mean())]
+    paths = _backtracked(totals, columns, np.array(chosen, np.int64), ends[chosen])
+    paths = paths[np.argsort(paths.mean(axis=1), kind="stable")]
     paths = np.maximum.accumulate(paths, axis=0)  # left to right, and never crossing
     if shrink == 1:
         return paths
@@ -275,17 +282,20 @@ _SEAM_SHRINK = 3
 """`_seams` works on pictures this many times smaller where the pen is wide enough."""
 
 
-def _seams_around(inside: np.ndarray, centres: np.ndarray, line: float) -> tuple[np.ndarray, np.ndarray]:
-    """The cheapest cut path near each of ``centres`` (see `_seams`): (n, H) columns and (n,) ink crossed."""
+def _least_ink(inside: np.ndarray, centres: np.ndarray, line: float) -> tuple[np.ndarray, np.ndarray]:
+    """Seam carving in a corridor round each of ``centres`` (see `_seams`).
+
+    Returns ``totals``, (H, n, 2r+1) float32: the least ink a path from the top crosses to reach each
+    pixel of each corridor, and ``columns``, (n, 2r+1): the group's column of each corridor position.
+    """
     height, width = inside.shape
     reach = max(int(CUT_LEAN * line), 1)
     offsets = np.arange(-reach, reach + 1)
     wanted = np.asarray(centres)[:, None] + offsets[None, :]
-    columns = np.clip(wanted, 0, width - 1)  # (n, 2r+1)
-    cost = inside[:, columns].astype(np.float32)  # (H, n, 2r+1)
+    columns = np.clip(wanted, 0, width - 1)
+    cost = inside[:, columns].astype(np.float32)
     cost[:, columns != wanted] = np.inf  # beyond the sides
     cost += _DRIFT * np.abs(offsets)[None, None, :] / reach  # straighter cuts first, among equals
-    # Cheapest ink crossed from the top to each pixel of the corridor, row by row (seam carving).
     totals = np.empty(cost.shape, np.float32)
     totals[0] = cost[0]
     sides = np.full((2,) + cost.shape[1:], np.inf, np.float32)
@@ -295,19 +305,31 @@ def _seams_around(inside: np.ndarray, centres: np.ndarray, line: float) -> tuple
         sides[1, :, :-1] = above[:, 1:]
         np.minimum(np.minimum(sides[0], sides[1], out=totals[row]), above, out=totals[row])
         totals[row] += cost[row]
-    # Back up from the cheapest end, always to the cheapest of the three pixels above.
-    cuts = np.arange(len(centres))
-    where = np.argmin(totals[-1], axis=1)
-    crossed = totals[-1][cuts, where]
-    paths = np.zeros((len(centres), height), np.int64)
-    last = totals.shape[2] - 1
-    for row in range(height - 1, -1, -1):
-        paths[:, row] = columns[cuts, where]
-        if row:
-            above = totals[row - 1]
-            options = np.stack([np.maximum(where - 1, 0), where, np.minimum(where + 1, last)], axis=1)
-            where = options[cuts, np.argmin(above[cuts[:, None], options], axis=1)]
-    return paths, crossed
+    return totals, columns
+
+
+def _backtracked(totals: np.ndarray, columns: np.ndarray, which: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The paths of corridors ``which`` ending at positions ``ends``, backed up to the top: (k, H) columns.
+
+    Each step goes to the cheapest of the three pixels above (the straight one where they tie).
+    """
+    height, last = totals.shape[0], totals.shape[2] - 1
+    paths = np.zeros((len(which), height), np.int64)
+    for number, (corridor, where) in enumerate(zip(which.tolist(), np.asarray(ends).tolist())):
+        ink = totals[:, corridor, :].tolist()  # plain lists: a few hundred scalar look-ups, no array overhead
+        trail = [0] * height
+        for row in range(height - 1, -1, -1):
+            trail[row] = where
+            if row:
+                above = ink[row - 1]
+                best = where
+                if where > 0 and above[where - 1] < above[best]:
+                    best = where - 1
+                if where < last and above[where + 1] < above[best]:
+                    best = where + 1
+                where = best
+        paths[number] = columns[corridor, trail]
+    return paths
 
 
 _DRIFT = 0.5
