@@ -3,6 +3,7 @@
     python benchmarks/numbers.py                         # the table, printed
     python benchmarks/numbers.py --write benchmarks/NUMBERS.md
     python benchmarks/numbers.py --per-row 50            # a quick look
+    python benchmarks/numbers.py --priors                # digits.numbers' priors, from pendigits training
 
 Each number has 2-6 digits, each digit a real writer's strokes from one dev set
 (``../shared/data/handwriting/*_strokes.json``: pendigits, uji2, chars74k; for
@@ -211,6 +212,34 @@ def run(per_row: int, seed: int = 0) -> str:
         f"machine when timed.")
 
 
+def priors(seed: int = 5) -> str:
+    """The priors of `digits.numbers`, measured on the pendigits TRAINING writers' digits, each drawn alone.
+
+    Every digit is drawn as `compose_number` draws a one-digit number (no baseline wander); reported are
+    each digit's mean and standard deviation of log(width / height) of its ink (`WIDTH_PRIOR`), the 99th
+    percentile of width / height (`MAX_WIDTH`), and how many digits are more than one cluster
+    (`digits.segment.Atoms.cluster`: ink with paper between its pieces; `JOIN_COST`).
+    """
+    from digits.pendigits import load_pendigits
+    from digits.preprocess import ink_map
+    from digits.segment import split_into_atoms
+
+    train = load_pendigits("train")
+    rng = np.random.default_rng(seed)
+    ratios, labels, clustered = [], np.asarray(train.labels, np.int64), 0
+    for strokes, label in zip(train.strokes, labels):
+        number = compose_number([strokes], str(label), rng, wander=0.0)
+        ink = number.image < 191
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        ratios.append((cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1))
+        clustered += len(set(split_into_atoms(ink_map(number.image)).cluster.tolist())) > 1
+    logs = np.log(np.array(ratios))
+    prior = ", ".join(f"({logs[labels == d].mean():.3f}, {logs[labels == d].std():.3f})" for d in range(10))
+    return (f"WIDTH_PRIOR = ({prior})\n"
+            f"width / height, 99th percentile: {np.percentile(ratios, 99):.2f}\n"
+            f"digits of more than one cluster: {clustered} of {len(labels)}")
+
+
 _BEGIN, _END = "<!-- numbers:begin -->", "<!-- numbers:end -->"
 
 
@@ -227,7 +256,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-row", type=int, default=300, help="numbers per source and spacing band")
     parser.add_argument("--write", help="a Markdown file to write the table into (between markers)")
+    parser.add_argument("--priors", action="store_true",
+                        help="print the priors of digits.numbers, measured on the pendigits training writers")
     args = parser.parse_args(argv)
+    if args.priors:
+        print(priors())
+        return
     started = time.time()
     text = run(args.per_row)
     header = (f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}, in {time.time() - started:.0f} s; "

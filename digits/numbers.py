@@ -1,11 +1,15 @@
 """Reading a whole written number, such as "2026", one digit at a time.
 
-`recognize_number(image)` cuts the ink into atoms (`digits.segment`), tries
-every run of neighbouring atoms that could be one digit, puts each through
-`to_mnist` and the network (one batch), and keeps the reading whose digits the
-network is most sure of: the split that maximises the summed log-probability
-of its digits (dynamic programming over the atoms), with runs as wide as no
-digit is, or with a wide empty gap inside, left out.
+`recognize_number(image)` cuts the ink into atoms (`digits.segment`), considers
+every run of neighbouring atoms that could be one digit, puts runs through
+`to_mnist` and the network (in batches), and keeps the split of the atoms into
+runs with the highest summed score (dynamic programming over the atoms). A run
+scores the log-probability of the digit the network reads in it, plus priors
+measured on the pendigits training writers (``python benchmarks/numbers.py
+--priors``): a digit is seldom made of ink with paper between its pieces
+(`JOIN_COST`), is never as low as a flag or a dash (`FRAGMENT_COST`), and has
+a width typical of that digit (`WIDTH_PRIOR`). Runs whose score cannot win
+whatever the network says are never read.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ MAX_ATOMS = 6
 MAX_WIDTH = 1.5
 """A run of atoms wider than this many line heights is not one digit (unless it is a single atom).
 
-Of 1,500 pendigits training digits drawn alone, the widest 1% are 1.28 times as wide as high."""
+Of the pendigits training digits drawn alone, the widest 1% are about 1.3 times as wide as high."""
 MAX_GAP = 0.3
-"""A run with more empty columns than this many line heights inside it is not one digit."""
+"""A run with more empty columns than this many line heights inside it is not one digit (a broken
+stroke leaves gaps of a pen width or two)."""
 JOIN_COST = 6.0
-"""Log-odds against one digit being made of two groups (`digits.segment`) that share no column.
+"""Log-odds against one digit being made of ink with paper between its pieces (two clusters of
+`digits.segment.Atoms`), or of slices that a cut broke off a loop.
 
-A prior, not a fit: of 1,500 pendigits training digits drawn alone, 2 were (about 1 in 500, e^-6.2).
+A prior, not a fit: of the pendigits training digits drawn alone, about 1 in 500 is (e^-6.2).
 Without it the network, sure of "4" for the picture of "14", would swallow the 1."""
 FRAGMENT_COST = JOIN_COST
 """Log-odds against a digit lower than `digits.segment.FRAGMENT_HEIGHT` of the line (a flag, a bar, a dash)."""
@@ -112,6 +118,9 @@ def recognize_number(
         When there is no ink.
     ValueError, TypeError
         When ``image`` is not a picture (as `digits.to_mnist`).
+
+    Each digit's `Prediction` is what `digits.recognize` would say of a picture of that digit alone:
+    its cut-out goes through the same `to_mnist` and the same network.
     """
     recognizer = recognizer or shipped_recognizer()
     ink = ink_map(image)

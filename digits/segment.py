@@ -11,7 +11,10 @@ the network (over-segment, then choose by recognition score).
    flag, the bar of a crossed 7, the second stroke of a 4, a dash of a broken
    stroke) is joined to it: no digit is written beside such a piece.
 3. *Atoms*: a group wider than a digit usually is (touching digits, "00" in one
-   stroke) is cut at the columns where it holds least ink, the candidate cuts.
+   stroke) is cut along candidate cuts: paths from top to bottom that cross the
+   least ink, free to lean and bend a little round strokes that lean into each
+   other (seam carving), kept where they leave a digit's height of ink on both
+   sides.
 
 Pixels are those of the ink map (`digits.preprocess.ink_map`); boxes are
 ``(x0, y0, x1, y1)`` with the ends exclusive.
@@ -47,7 +50,7 @@ that touch are joined by a stroke or two; a cut through the middle of a 3, 5, 6,
 CUT_LEAN = 0.15
 """A cut may lean or bend this many line heights either side of its column."""
 MAX_CUTS = 12
-"""At most this many candidate cuts in one group, the columns with least ink first."""
+"""At most this many candidate cuts in one group, the cheapest first."""
 SPECK_AREA = 0.3
 """Blobs smaller than this many squared pen widths are dust, not ink."""
 
@@ -60,10 +63,10 @@ class Atoms:
     ``boxes``: (count, 4) int array of each atom's ``(x0, y0, x1, y1)``.
     ``group``: (count,) int, the group (step 2) each atom was cut from; atoms of
     one group are consecutive. ``cluster``: (count,) int, the same for atoms whose
-    ink touches (pieces that may well be one digit: with strokes, the strokes of
-    one blob); atoms of different clusters have paper between them. ``blob``: (count,) int, the blob of touching
-    ink each atom is part of. ``line_height``: the height of a digit, pixels.
-    ``pen``: the pen width, pixels.
+    ink touches (with strokes: the strokes of one blob); atoms of different
+    clusters have paper between them. ``blob``: (count,) int, the blob of
+    touching ink each atom is part of. ``line_height``: the height of a digit,
+    pixels. ``pen``: the pen width, pixels.
     """
 
     labels: np.ndarray
