@@ -124,6 +124,9 @@ def recognize_number(
     """
     recognizer = recognizer or shipped_recognizer()
     ink = ink_map(image)
+    scale = _scale_back(image, ink.shape)
+    if strokes is not None and scale != (1.0, 1.0):  # a huge picture was shrunk: so are its strokes
+        strokes = [np.asarray(stroke, np.float64).reshape(-1, 2) / scale for stroke in strokes]
     atoms = split_into_atoms(ink, strokes)
     runs = _Runs(atoms, _candidate_runs(atoms))
     # Runs of one group (and single atoms) first; a run that joins groups or is low is read only where its
@@ -132,7 +135,6 @@ def recognize_number(
     runs.read(ink, recognizer, [index for index in np.flatnonzero(~runs.done)
                                 if -runs.costs[index] > runs.best_between(*runs.spans[index])])
     chosen = runs.best_reading()
-    scale = _scale_back(image, ink.shape)
     predictions = tuple(runs.prediction(index) for index in chosen)
     boxes = tuple(_scaled(atoms.box(*runs.spans[index]), scale) for index in chosen)
     return NumberPrediction("".join(str(p.digit) for p in predictions), predictions, boxes)

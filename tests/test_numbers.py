@@ -255,3 +255,15 @@ def test_the_recognizer_given_reads_every_digit(pendigits):
 def test_a_picture_that_is_not_one_gets_a_clear_message():
     with pytest.raises(TypeError, match="picture"):
         digits.recognize_number("two thousand")
+
+
+def test_a_huge_picture_is_read_with_its_strokes_and_boxed_in_its_own_pixels(pendigits):
+    number = pendigits.number("2026")
+    factor = 8  # wider than the 2048 pixels beyond which pictures are shrunk first
+    huge = cv2.resize(number.image, None, fx=factor, fy=factor, interpolation=cv2.INTER_NEAREST)
+    strokes = [stroke * factor for stroke in number.strokes]
+    reading = digits.recognize_number(huge, strokes=strokes)
+    assert reading.text == "2026"
+    for box, digit in zip(reading.boxes, number.digit_strokes):
+        assert box_holds(box, [stroke * factor for stroke in digit])
+        assert box[2] <= huge.shape[1] and box[3] <= huge.shape[0]
