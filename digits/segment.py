@@ -5,8 +5,8 @@ small *atoms*, ordered left to right, so that every digit is a run of
 consecutive atoms; `digits.numbers` then chooses which runs are digits by asking
 the network (over-segment, then choose by recognition score).
 
-1. *Pieces*: the connected blobs of ink or, where the pen strokes are known,
-   the strokes themselves (digits that touch are still separate strokes).
+1. *Pieces*: the connected blobs of ink; where the pen strokes are known, a
+   blob wider than a digit (digits that touch) is split into its strokes.
 2. *Groups*: a piece that lies almost wholly above or below another (a 5's
    flag, the bar of a crossed 7, the second stroke of a 4, a dash of a broken
    stroke) is joined to it: no digit is written beside such a piece.
@@ -126,7 +126,9 @@ def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]
     if ink_box(mask) is None:
         raise EmptyImageError("the image is blank: write a number first")
     pen = max(stroke_width(mask), 1.0)
-    pieces = _pieces_from_strokes(mask, strokes, pen) if strokes else _pieces_from_blobs(mask, pen)
+    pieces = _pieces_from_blobs(mask, pen)
+    if strokes and pieces.max() > 0:
+        pieces = _strokes_of_wide_blobs(pieces, _pieces_from_strokes(mask, strokes, pen))
     if pieces.max() == 0:
         raise EmptyImageError("the image is blank: write a number first")
     pieces = _with_edges(pieces, ink)
@@ -171,10 +173,26 @@ def _pieces_from_strokes(mask: np.ndarray, strokes, pen: float) -> np.ndarray:
     if stray.any():  # ink the strokes do not explain (they were drawn elsewhere): fall back to the blobs
         blobs = _pieces_from_blobs(stray.view(np.uint8), pen)
         labels[blobs > 0] = blobs[blobs > 0] + labels.max()
+    return _renumbered(labels)
+
+
+def _strokes_of_wide_blobs(blobs: np.ndarray, strokes: np.ndarray) -> np.ndarray:
+    """Pieces where the strokes are known: a blob as narrow as one digit (`CUT_FROM`) stays one piece, as
+    without strokes; a wider blob (digits that touch) is split into the strokes that drew it."""
+    boxes = _boxes(blobs)
+    line = _line_height(boxes)
+    wide = np.r_[False, (boxes[:, 2] - boxes[:, 0]) > CUT_FROM * line]
+    pieces = np.where(wide[blobs], strokes + (int(blobs.max()) + 1), blobs)
+    pieces[(blobs == 0)] = 0  # dust stays erased
+    return _renumbered(pieces)
+
+
+def _renumbered(labels: np.ndarray) -> np.ndarray:
+    """``labels`` numbered 1..n without gaps, 0 (paper) kept."""
     present = np.zeros(int(labels.max()) + 1, bool)
     present[labels.ravel()] = True
     present[0] = True
-    renumbered = (np.cumsum(present) - 1).astype(np.int32)  # numbered 1..n without gaps (0 stays paper)
+    renumbered = (np.cumsum(present) - 1).astype(np.int32)
     renumbered[0] = 0
     return renumbered[labels]
 
