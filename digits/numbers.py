@@ -161,8 +161,9 @@ class _Runs:
     """The candidate runs of a picture's atoms, the ones read so far, and their scores.
 
     A run's score is the log-probability of the digit the network reads in it, plus the log-prior of its
-    width for that digit (`_width_scores`), less its ``costs``: `JOIN_COST` for each cluster (`Atoms`) beyond
-    the first it holds and for each blob its cuts broke apart (`Atoms.pieces_broken`), `FRAGMENT_COST` where it is lower than `FRAGMENT_HEIGHT` of the line.
+    width for that digit (`_width_scores`), less its ``costs``: `JOIN_COST` for each cluster (`Atoms`)
+    beyond the first it holds and for each blob its cuts broke apart (`Atoms.pieces_broken`), and
+    `FRAGMENT_COST` where it is lower than `FRAGMENT_HEIGHT` of the line.
     """
 
     def __init__(self, atoms: Atoms, spans: list[tuple[int, int]]):
