@@ -30,6 +30,7 @@ from .data import MnistError, load_mnist
 from .model_files import ModelLoadError
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
+from .numbers import NumberPrediction, recognize_number
 
 
 def __getattr__(name):
