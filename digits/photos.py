@@ -136,7 +136,7 @@ def ink_from_photo(photo) -> InkPicture:
     strength = _ink_strength(turned_flat, turned_dark, lines)
     ink = _cleaned(strength)
     image = np.round(255.0 * (1.0 - ink)).astype(np.uint8)
-    photo_to_image = turn @ np.array([[scale, 0, 0], [0, scale, 0], [0, 0, 1]], dtype=np.float64)
+    photo_to_image = (turn @ np.diag([scale, scale, 1.0]))[:2]
     return InkPicture(image, scale, angle, paper, photo_to_image)
 
 
