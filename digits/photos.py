@@ -152,29 +152,49 @@ def _read(photo) -> tuple[np.ndarray, int]:
     if isinstance(photo, (bytes, bytearray, memoryview)):
         return _decoded(bytes(photo), "the file")
     if hasattr(photo, "convert") and isinstance(getattr(photo, "mode", None), str):  # a PIL image
-        return _opaque_rgb(np.asarray(photo.convert("RGBA"))), max(photo.size)
+        side = max(photo.size)
+        photo = _upright(photo)
+        transparent = photo.mode in ("RGBA", "LA", "PA") or "transparency" in photo.info
+        return _opaque_rgb(_checked_array(np.asarray(photo.convert("RGBA" if transparent else "RGB")))), side
     array = _checked_array(photo)  # refuses what is not a picture; shrinks a huge one
     shape = np.shape(photo)
     return _opaque_rgb(array), max(shape[:2]) if len(shape) >= 2 else max(array.shape[:2])
 
 
 def _decoded(data: bytes, name: str) -> tuple[np.ndarray, int]:
-    """Decode image-file bytes to RGB, large photos at a reduced size straight from the JPEG (much faster)."""
+    """Decode image-file bytes to RGB: a JPEG upright by its EXIF orientation, a large one at a reduced size
+    straight from the file (several times faster); other formats with their alpha channel laid over white."""
     if not data:
         raise NotAPictureError(f"{name} is empty: choose a photo (a PNG or JPEG file)")
     side = _header_side(data)
-    reduction = 1
-    while side and reduction < 8 and side / (2 * reduction) >= WORK_SIDE:
-        reduction *= 2
-    flags = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
-             8: cv2.IMREAD_REDUCED_COLOR_8}[reduction]
+    if data[:3] == b"\xff\xd8\xff":  # JPEG
+        reduction = 1
+        while side and reduction < 8 and side / (2 * reduction) >= WORK_SIDE:
+            reduction *= 2
+        flags = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+                 8: cv2.IMREAD_REDUCED_COLOR_8}[reduction]
+    else:  # PNG and the rest: keep the alpha channel (a transparent background is paper) and 16 bits
+        flags = cv2.IMREAD_UNCHANGED
     try:
-        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     except cv2.error:
-        bgr = None
-    if bgr is None or bgr.ndim != 3 or bgr.size == 0:
+        pixels = None
+    if pixels is None or pixels.size == 0 or pixels.ndim not in (2, 3) or pixels.dtype.kind not in "uf":
         raise NotAPictureError(f"{name} is not a picture OpenCV can read: choose a photo (a PNG or JPEG file)")
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), side or max(bgr.shape[:2])
+    if pixels.ndim == 3:
+        pixels = (cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB if pixels.shape[2] == 3 else cv2.COLOR_BGRA2RGBA)
+                  if pixels.shape[2] in (3, 4) else pixels[:, :, 0])
+    return _opaque_rgb(_checked_array(pixels)), side or max(pixels.shape[:2])
+
+
+def _upright(image):
+    """A PIL image turned upright by its EXIF orientation tag, as a phone camera means it to be seen."""
+    from PIL import ImageOps
+
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # noqa: BLE001 - a damaged EXIF block: the picture as it is
+        return image
 
 
 def _header_side(data: bytes) -> int:
@@ -194,10 +214,10 @@ def _opaque_rgb(array: np.ndarray) -> np.ndarray:
         array = np.round(_as_float(array, _value_scale(array)) * 255).astype(np.uint8)
     if array.ndim == 2:
         return cv2.cvtColor(array, cv2.COLOR_GRAY2RGB)
-    if array.shape[2] == 4:
+    if array.shape[2] == 4 and array[:, :, 3].min() < 255:
         alpha = array[:, :, 3:].astype(np.float32) / 255
         return np.round(array[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    return np.ascontiguousarray(array)
+    return np.ascontiguousarray(array[:, :, :3])
 
 
 def _shrunk(rgb: np.ndarray, photo_side: int) -> tuple[np.ndarray, float]:
@@ -293,6 +313,10 @@ def _printed_lines(mask: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
+_BT601 = np.float32([0.299, 0.587, 0.114])
+"""Weights of red, green and blue in perceived brightness, as in OpenCV's grey."""
+_DARK_LINES = 0.45
+"""Printed lines darker than this (fraction of black) are as dark as ink."""
 
 
 def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: np.ndarray) -> np.ndarray:
@@ -301,6 +325,8 @@ def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: np.ndarray) -> 
     With printed lines, a pixel's absorption (1 - colour, per channel) is split into a multiple of the
     lines' own absorption, at most their full strength, and the rest; the rest's brightness-weighted
     darkness is the ink. Pale blue lines leave nothing; ink darker than them, or of another colour, stays.
+    Lines printed as dark as ink (darker than `_DARK_LINES`) cannot be told from it by colour: their own
+    pixels are taken away instead, and the ink that crosses them with them.
     """
     if not lines.any():
         return darkness
@@ -310,6 +336,8 @@ def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: np.ndarray) -> 
     strength = float(line @ line)
     if strength <= 1e-6:
         return darkness
+    if float(line @ _BT601) > _DARK_LINES:
+        return np.where(cv2.dilate(lines.astype(np.uint8), _NEIGHBOURS).astype(bool), np.float32(0), darkness)
     share = cv2.transform(absorption, (line / strength).reshape(1, 3))  # (H, W): how much line each pixel holds
     np.clip(share, 0.0, 1.0, out=share)
     rest = np.multiply(share[:, :, None], line)

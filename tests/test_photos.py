@@ -139,6 +139,40 @@ def test_a_png_upload_is_read(handwritten):
     assert isinstance(result, InkPicture) and digits.recognize(result.image).digit == label
 
 
+def test_a_png_with_a_transparent_background_is_ink_on_white_paper():
+    # A drawing saved from a canvas: black strokes, everything else transparent (and black underneath).
+    canvas = np.zeros((300, 300, 4), np.uint8)
+    cv2.line(canvas, (150, 40), (150, 260), (0, 0, 0, 255), 18)
+    png = cv2.imencode(".png", canvas)[1].tobytes()
+    ink = ink_from_photo(png)
+    assert ink.image[150, 150] < 64 and ink.image[150, 50] == 255 and ink.paper == "plain"
+    assert digits.recognize(ink.image).digit == 1
+
+
+def test_a_jpeg_is_turned_upright_by_its_exif_orientation(handwritten):
+    picture, label = handwritten[3]
+    upright = make_photo(picture, "plain", "black", np.random.default_rng(10), turn=0, jpeg=False)
+    stored = Image.fromarray(np.ascontiguousarray(np.rot90(upright)))  # as the camera stored it, on its side
+    exif = stored.getexif()
+    exif[0x0112] = 6  # Orientation: turn 90 degrees clockwise to view
+    file = io.BytesIO()
+    stored.save(file, "JPEG", quality=90, exif=exif)
+    for photo in (file.getvalue(), Image.open(io.BytesIO(file.getvalue()))):
+        ink = ink_from_photo(photo)
+        assert ink.image.shape == (750, 1000) and digits.recognize(ink.image).digit == label
+
+
+def test_lines_printed_as_dark_as_ink_are_taken_away_by_their_shape():
+    page = np.full((600, 800), 245, np.uint8)
+    for y in range(20, 600, 45):
+        cv2.line(page, (0, y), (799, y), 80, 2)  # dark grey ruled lines
+    cv2.line(page, (400, 150), (400, 450), 10, 16)  # a 1 in black ink across four of them
+    ink = ink_from_photo(page)
+    assert ink.paper == "ruled"
+    assert np.count_nonzero(ink.image[:, :300] < 200) == 0
+    assert digits.recognize(ink.image).digit == 1
+
+
 NOT_PICTURES = {
     "random bytes": np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes(),
     "a text file": "7 is my favourite digit\n".encode() * 20,
