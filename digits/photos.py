@@ -16,10 +16,10 @@ The steps, each on a photo first shrunk to `WORK_SIDE` pixels on its longer side
 3. *Tell ink from line by colour.* Where there are lines, each pixel's darkness (per channel) is split into
    a part the colour of the printed lines, up to their full strength, and a remainder. The remainder is the
    ink: a pale blue grid line vanishes, while blue or black ink, which is darker, keeps nearly all of its
-   darkness, even where it crosses a line.
+   darkness, even where it crosses a line. Lines printed as dark as ink are taken away by their shape alone.
 4. *Clean up.* The paper's noise is measured and cut away, and the strongest ink is stretched to black.
 
-The picture is turned by the lines' angle so they run straight (and so the writing stands upright); the
+Ink is taken to be darker than the paper (not chalk on a blackboard). The picture is turned by the lines' angle so they run straight (and so the writing stands upright); the
 transform from photo pixels to picture pixels is kept, so boxes found in the picture map back onto the photo.
 """
 
