@@ -29,6 +29,7 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -130,14 +131,14 @@ def ink_from_photo(photo) -> InkPicture:
     turn = _turn_matrix(flat.shape, angle)
     turned_flat = _turned(flat, turn)
     turned_dark = _darkness(turned_flat)
-    lines, paper = _printed_lines(turned_dark > _LINE_DARKNESS)
-    if paper == "plain":  # the angle of no lines is no angle: leave the photo as it was taken
+    lines = _printed_lines(turned_dark > _LINE_DARKNESS)
+    if lines.paper == "plain":  # the angle of no lines is no angle: leave the photo as it was taken
         angle, turn, turned_flat, turned_dark = 0.0, _turn_matrix(flat.shape, 0.0), flat, darkness
     strength = _ink_strength(turned_flat, turned_dark, lines)
     ink = _cleaned(strength)
     image = np.round(255.0 * (1.0 - ink)).astype(np.uint8)
     photo_to_image = (turn @ np.diag([scale, scale, 1.0]))[:2]
-    return InkPicture(image, scale, angle, paper, photo_to_image)
+    return InkPicture(image, scale, angle, lines.paper, photo_to_image)
 
 
 def _read(photo) -> tuple[np.ndarray, int]:
@@ -293,8 +294,19 @@ def _turned(image: np.ndarray, turn: np.ndarray, border: float = 1.0) -> np.ndar
                           borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
 
 
-def _printed_lines(mask: np.ndarray) -> tuple[np.ndarray, str]:
-    """The pixels of printed lines in ``mask`` (bool), and the paper they make.
+class _PrintedLines(NamedTuple):
+    """Where a page's printed lines are (`_printed_lines`)."""
+
+    pixels: np.ndarray
+    """(H, W) bool: the lines' pixels away from any thick stroke (their colour is read there)."""
+    reach: np.ndarray
+    """(H, W) bool: every pixel a line runs through, the ink it crosses included, widened by a pixel."""
+    paper: str
+    """``"squared"``, ``"ruled"`` or ``"plain"``."""
+
+
+def _printed_lines(mask: np.ndarray) -> _PrintedLines:
+    """The printed lines in ``mask`` (bool): their clean pixels, where they run, and the paper they make.
 
     Printed lines are thin (under `_LINE_THICKEST` pixels), long (a `_LINE_SHARE` of the picture's side,
     straight along its rows or columns) and many (at least `_LINES_PRESENT` separate ones the same way).
@@ -303,13 +315,19 @@ def _printed_lines(mask: np.ndarray) -> tuple[np.ndarray, str]:
     mask = mask.astype(np.uint8)
     thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((_LINE_THICKEST, _LINE_THICKEST), np.uint8))
     thin = mask & (1 - cv2.dilate(thick, _NEIGHBOURS))
-    across = cv2.morphologyEx(thin, cv2.MORPH_OPEN, np.ones((1, max(15, int(width * _LINE_SHARE))), np.uint8))
-    down = cv2.morphologyEx(thin, cv2.MORPH_OPEN, np.ones((max(15, int(height * _LINE_SHARE)), 1), np.uint8))
+    across_length, down_length = max(15, int(width * _LINE_SHARE)), max(15, int(height * _LINE_SHARE))
+    across = cv2.morphologyEx(thin, cv2.MORPH_OPEN, np.ones((1, across_length), np.uint8))
+    down = cv2.morphologyEx(thin, cv2.MORPH_OPEN, np.ones((down_length, 1), np.uint8))
     rows_found = cv2.connectedComponents(across)[0] - 1 >= _LINES_PRESENT
     cols_found = cv2.connectedComponents(down)[0] - 1 >= _LINES_PRESENT
     paper = "squared" if rows_found and cols_found else "ruled" if rows_found or cols_found else "plain"
-    lines = (across.astype(bool) if rows_found else False) | (down.astype(bool) if cols_found else False)
-    return np.asarray(lines, dtype=bool), paper
+    lines = np.zeros(mask.shape, bool)
+    reach = np.zeros(mask.shape, np.uint8)
+    for found, runs, kernel in ((rows_found, across, (1, across_length)), (cols_found, down, (down_length, 1))):
+        if found:
+            lines |= runs.astype(bool)
+            reach |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(kernel, np.uint8))
+    return _PrintedLines(lines, cv2.dilate(reach, _NEIGHBOURS).astype(bool), paper)
 
 
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
@@ -317,32 +335,37 @@ _BT601 = np.float32([0.299, 0.587, 0.114])
 """Weights of red, green and blue in perceived brightness, as in OpenCV's grey."""
 _DARK_LINES = 0.45
 """Printed lines darker than this (fraction of black) are as dark as ink."""
+_LINE_SPREAD = 1.3
+"""Printed lines print up to this many times as dark as their median (thicker, or sharper, in places)."""
 
 
-def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: np.ndarray) -> np.ndarray:
-    """How much of each pixel's darkness is ink, (H, W) float32: all of it on plain paper.
+def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: _PrintedLines) -> np.ndarray:
+    """How much of each pixel's darkness is ink, (H, W) float32: all of it away from printed lines.
 
-    With printed lines, a pixel's absorption (1 - colour, per channel) is split into a multiple of the
-    lines' own absorption, at most their full strength, and the rest; the rest's brightness-weighted
-    darkness is the ink. Pale blue lines leave nothing; ink darker than them, or of another colour, stays.
+    The lines' colour is the median of their clean pixels. Each pixel's absorption (1 - colour, per
+    channel) is read as a multiple of the lines' absorption, at most `_LINE_SPREAD` times it (some lines
+    print darker than others), wherever a line runs; that much line is divided out of the pixel's colour.
+    What is left is the pen's ink. Pale blue lines leave nothing; ink darker than them, or of another colour, stays.
     Lines printed as dark as ink (darker than `_DARK_LINES`) cannot be told from it by colour: their own
     pixels are taken away instead, and the ink that crosses them with them.
     """
-    if not lines.any():
+    if not lines.pixels.any():
         return darkness
     absorption = 1.0 - flat
-    rows, cols = np.nonzero(lines)
+    rows, cols = np.nonzero(lines.pixels)
     line = np.median(absorption[rows[::7], cols[::7]], axis=0).astype(np.float32)  # the lines' absorption, (3,)
     strength = float(line @ line)
     if strength <= 1e-6:
         return darkness
     if float(line @ _BT601) > _DARK_LINES:
-        return np.where(cv2.dilate(lines.astype(np.uint8), _NEIGHBOURS).astype(bool), np.float32(0), darkness)
+        return np.where(lines.reach, np.float32(0), darkness)
     share = cv2.transform(absorption, (line / strength).reshape(1, 3))  # (H, W): how much line each pixel holds
-    np.clip(share, 0.0, 1.0, out=share)
-    rest = np.multiply(share[:, :, None], line)
-    np.subtract(absorption, rest, out=rest)
-    return cv2.cvtColor(np.maximum(rest, 0.0, out=rest), cv2.COLOR_RGB2GRAY)
+    np.clip(share, 0.0, _LINE_SPREAD, out=share)
+    share[~lines.reach] = 0.0
+    # Light passes the line's ink and the pen's one after the other: dividing the line's part out leaves the pen's.
+    passed = 1.0 - np.multiply(share[:, :, None], line)
+    pen = np.divide(flat, np.maximum(passed, np.float32(0.05), out=passed), out=passed)
+    return 1.0 - cv2.cvtColor(np.minimum(pen, 1.0, out=pen), cv2.COLOR_RGB2GRAY)
 
 
 def _cleaned(strength: np.ndarray) -> np.ndarray:
