@@ -13,14 +13,16 @@ The steps, each on a photo first shrunk to `WORK_SIDE` pixels on its longer side
    turning them until their row and column profiles are sharpest (within ``MAX_TURN`` degrees), then long
    horizontal and vertical runs are picked out by a morphological opening. Squared paper has both, ruled
    paper one direction.
-3. *Tell ink from line by colour.* Where there are lines, each pixel's darkness (per channel) is split into
-   a part the colour of the printed lines, up to their full strength, and a remainder. The remainder is the
-   ink: a pale blue grid line vanishes, while blue or black ink, which is darker, keeps nearly all of its
-   darkness, even where it crosses a line. Lines printed as dark as ink are taken away by their shape alone.
+3. *Tell ink from line by colour.* Wherever a line runs, each pixel's colour is read as so much of the
+   printed lines' colour (up to a little over their median strength) and that much line is divided out;
+   the rest is the pen's. A pale blue grid line vanishes, while blue or black ink, which is darker, keeps
+   most of its darkness where it crosses a line, and all of it elsewhere. Lines printed as dark as ink are
+   taken away by their shape alone.
 4. *Clean up.* The paper's noise is measured and cut away, and the strongest ink is stretched to black.
 
-Ink is taken to be darker than the paper (not chalk on a blackboard). The picture is turned by the lines' angle so they run straight (and so the writing stands upright); the
-transform from photo pixels to picture pixels is kept, so boxes found in the picture map back onto the photo.
+Ink is taken to be darker than the paper (not chalk on a blackboard). The picture is turned by the lines'
+angle so they run straight (and so the writing stands upright); the transform from photo pixels to picture
+pixels is kept, so boxes found in the picture map back onto the photo.
 """
 
 from __future__ import annotations
@@ -345,8 +347,8 @@ def _ink_strength(flat: np.ndarray, darkness: np.ndarray, lines: _PrintedLines) 
     The lines' colour is the median of their clean pixels. Each pixel's absorption (1 - colour, per
     channel) is read as a multiple of the lines' absorption, at most `_LINE_SPREAD` times it (some lines
     print darker than others), wherever a line runs; that much line is divided out of the pixel's colour.
-    What is left is the pen's ink. Pale blue lines leave nothing; ink darker than them, or of another colour, stays.
-    Lines printed as dark as ink (darker than `_DARK_LINES`) cannot be told from it by colour: their own
+    What is left is the pen's ink: pale blue lines leave nothing, ink darker than them or of another
+    colour stays. Lines printed as dark as ink (darker than `_DARK_LINES`) cannot be told from it by colour: their own
     pixels are taken away instead, and the ink that crosses them with them.
     """
     if not lines.pixels.any():
