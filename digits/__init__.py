@@ -19,7 +19,9 @@ saving and loading), `model_files` (where models and their cards live),
 (Keras to ONNX), `train` (``python -m digits.train``), `augment`
 (training-time augmentation), `calibration` (temperature scaling), `preprocess`
 (any picture to MNIST format), `recognize` (one picture to a `Prediction`),
-`not_a_digit` (is it a digit at all?), `nondigits` and `train_judge` (learning
+`not_a_digit` (is it a digit at all?), `numbers` and `segment`
+(a whole number, digit by digit), `photos` (phone photos of handwriting on
+paper), `nondigits` and `train_judge` (learning
 that), `widget` (the drawing pad), `pad_strokes` (its strokes), `result_view`
 (its answer, as HTML), `plots` (the course's figures), `drawn` (synthetic
 canvas drawings), and `checks` and `assignments` (classroom exercises,
@@ -31,6 +33,7 @@ from .model_files import ModelLoadError
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
 from .numbers import NumberPrediction, recognize_number
+from .photos import InkPicture, NotAPictureError, ink_from_photo
 
 
 def __getattr__(name):
@@ -50,13 +53,18 @@ def __getattr__(name):
 __all__ = [
     "DrawingPad",
     "EmptyImageError",
+    "InkPicture",
     "MnistError",
     "ModelLoadError",
+    "NotAPictureError",
+    "NumberPrediction",
     "Prediction",
     "Recognizer",
     "build_cnn",
+    "ink_from_photo",
     "load_mnist",
     "load_model",
     "recognize",
+    "recognize_number",
     "to_mnist",
 ]

@@ -6,7 +6,10 @@
 This is how the notebooks are committed: run in order from the notebook's own
 folder (so relative paths work as in JupyterLab), without the per-cell timing
 metadata that would make every run differ, so that a reader on the web sees the
-outputs and nbval can compare them with a fresh run.
+outputs and nbval can compare them with a fresh run. A cell tagged ``remove-output``
+(as in Jupyter Book) is stored without its outputs: a live widget, say, whose
+saved form would only show its text repr on the web (the notebook shows a
+picture of it instead).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ def execute(path: Path) -> float:
     ).execute()
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if "remove-output" in cell.metadata.get("tags", []):
+            cell.outputs = []
     nbformat.write(notebook, path)
     return time.perf_counter() - started
 

@@ -320,6 +320,21 @@ def test_recognise_as_i_draw_answers_after_each_stroke(pad_page):
         clear(page)
 
 
+LETTER_W = [[(40, 70), (90, 220), (140, 110), (190, 220), (240, 70)]]
+"""A W in one stroke, as notebook 6 draws it: a letter, not a digit."""
+
+
+def test_a_letter_is_called_not_a_digit_in_plain_words(pad_page):
+    page = pad_page
+    draw(page, LETTER_W)
+    text, _ = recognize(page)
+    try:
+        assert "doesn't look like a digit" in text and not text[:1].isdigit(), text
+        assert page.locator(".digits-bars.digits-greyed").count() == 1
+    finally:
+        clear(page)
+
+
 @pytest.mark.parametrize("width, file_browser", [(400, False), (1024, True), (1280, False)])
 def test_the_pad_keeps_its_canvas_and_buttons_whole_at_any_window_width(pad_page, width, file_browser):
     page = pad_page
