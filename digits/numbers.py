@@ -5,7 +5,7 @@ every run of neighbouring atoms that could be one digit, puts runs through
 `to_mnist` and the network (in batches), and keeps the split of the atoms into
 runs with the highest summed score (dynamic programming over the atoms). A run
 scores the log-probability of the digit the network reads in it, plus priors
-measured on the pendigits training writers (``python benchmarks/numbers.py
+measured on the pendigits training writers (``python benchmarks/whole_numbers.py
 --priors``): a digit is seldom made of ink with paper between its pieces
 (`JOIN_COST`), is never as low as a flag or a dash (`FRAGMENT_COST`), and has
 a width typical of that digit (`WIDTH_PRIOR`). Runs whose score cannot win
@@ -48,8 +48,8 @@ WIDTH_PRIOR = (
 )
 """For each digit 0-9, the mean and standard deviation of log(width / height) of its ink.
 
-Measured on the 7,494 pendigits training digits drawn as `benchmarks/numbers.py` draws them
-(``python benchmarks/numbers.py --width-prior`` prints them again). A run read as digit d whose
+Measured on the 7,494 pendigits training digits drawn as `benchmarks/whole_numbers.py` draws them
+(``python benchmarks/whole_numbers.py --width-prior`` prints them again). A run read as digit d whose
 width (over the line height) lies more than `WIDTH_SLACK` deviations from d's mean scores less, as
 a normal density would: that is what tells "44" written touching from one wide 4."""
 WIDTH_SLACK = 2.5

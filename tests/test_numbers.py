@@ -13,7 +13,7 @@ import pytest
 
 import digits
 from benchmarks import real_sets
-from benchmarks.numbers import SPACINGS, STROKE_SETS, compose_number, load_strokes
+from benchmarks.whole_numbers import SPACINGS, STROKE_SETS, compose_number, load_strokes
 from digits.strokes import fit_strokes, render_strokes
 
 PEN, LINE = 14.0, 150.0

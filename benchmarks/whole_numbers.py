@@ -1,9 +1,9 @@
 """Reading whole numbers: `digits.recognize_number` on numbers composed from real people's pen strokes.
 
-    python benchmarks/numbers.py                         # the table, printed
-    python benchmarks/numbers.py --write benchmarks/NUMBERS.md
-    python benchmarks/numbers.py --per-row 50            # a quick look
-    python benchmarks/numbers.py --priors                # digits.numbers' priors, from pendigits training
+    python benchmarks/whole_numbers.py                         # the table, printed
+    python benchmarks/whole_numbers.py --write benchmarks/NUMBERS.md
+    python benchmarks/whole_numbers.py --per-row 50            # a quick look
+    python benchmarks/whole_numbers.py --priors                # digits.numbers' priors, from pendigits training
 
 Each number has 2-6 digits, each digit a real writer's strokes from one dev set
 (``../shared/data/handwriting/*_strokes.json``: pendigits, uji2, chars74k; for
@@ -25,10 +25,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this folder comes first on the path, and this file's name would hide the standard
-# library's `numbers` (which NumPy imports): put the repository there instead.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
