@@ -1,15 +1,15 @@
 """nbgrader's settings for this course (read by every `nbgrader` command run from the repository root).
 
-The course directory nbgrader works in is `release/` (git-ignored), laid out the
+The course directory nbgrader works in is `course/` (git-ignored), laid out the
 way nbgrader expects:
 
-    release/source/<assignment>/      instructor notebooks, copied from notebooks/ by
+    course/source/<assignment>/      instructor notebooks, copied from notebooks/ by
                                       `python -m digits.assignments release`
-    release/release/<assignment>/     the student version: solutions removed, checks kept
-    release/submitted/<student>/<assignment>/    what students hand in
-    release/autograded/<student>/<assignment>/   after `nbgrader autograde`
-    release/feedback/<student>/<assignment>/     after `nbgrader generate_feedback`
-    release/gradebook.db              the scores
+    course/release/<assignment>/     the student version: solutions removed, checks kept
+    course/submitted/<student>/<assignment>/    what students hand in
+    course/autograded/<student>/<assignment>/   after `nbgrader autograde`
+    course/feedback/<student>/<assignment>/     after `nbgrader generate_feedback`
+    course/gradebook.db              the scores
 
 One assignment per notebook with exercises; its name is the notebook's
 (e.g. `02_mnist_data`). See docs/teaching.md for the teacher's workflow.
@@ -20,7 +20,7 @@ import os
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "digits"
-c.CourseDirectory.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "release")
+c.CourseDirectory.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "course")
 
 # `nbgrader export` writes the grades here rather than into the repository.
 c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")

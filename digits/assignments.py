@@ -4,19 +4,19 @@ The notebooks in ``notebooks/`` are the instructor version: every exercise has i
 solution in place, between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a cell
 marked as an nbgrader solution cell, followed by an autograded test cell (with
 points) that calls a check from `digits.checks`. This module only drives nbgrader's
-own commands over them, in an nbgrader course directory (``release/``, git-ignored)
+own commands over them, in an nbgrader course directory (``course/``, git-ignored)
 laid out as ``nbgrader_config.py`` describes::
 
     python -m digits.assignments release          # student versions of every notebook with exercises
     python -m digits.assignments release notebooks/05_drawing_to_mnist.ipynb
-    python -m digits.assignments autograde        # grade everything in release/submitted/
+    python -m digits.assignments autograde        # grade everything in course/submitted/
     python -m digits.assignments grades           # the scores, one line per submission
 
-``release`` copies each instructor notebook to ``release/source/<name>/`` and runs
+``release`` copies each instructor notebook to ``course/source/<name>/`` and runs
 ``nbgrader generate_assignment <name>``, which removes the solutions (leaving
 ``raise NotImplementedError()``), clears the outputs, locks the checks and records
-the assignment in ``release/gradebook.db``; the student version lands in
-``release/release/<name>/``. Each notebook is one assignment, named after it.
+the assignment in ``course/gradebook.db``; the student version lands in
+``course/release/<name>/``. Each notebook is one assignment, named after it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 """The repository: its ``nbgrader_config.py`` configures every nbgrader command run here."""
 NOTEBOOKS = REPO / "notebooks"
 """The instructor notebooks."""
-COURSE = REPO / "release"
+COURSE = REPO / "course"
 """The nbgrader course directory (git-ignored)."""
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -158,7 +158,7 @@ def grades(course: Path = COURSE) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digits.assignments", description=__doc__.split("\n")[0])
-    parser.add_argument("--course", type=Path, default=COURSE, help="nbgrader course directory (default: release/)")
+    parser.add_argument("--course", type=Path, default=COURSE, help="nbgrader course directory (default: course/)")
     commands = parser.add_subparsers(dest="command", required=True)
     release_parser = commands.add_parser("release", help="generate the student versions with nbgrader")
     release_parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook with exercises")

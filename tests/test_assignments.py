@@ -258,7 +258,7 @@ def fresh_clone(tmp_path_factory):
         if (REPO / name).is_file():
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, clone / name)
-    assert not (clone / "release").exists()
+    assert not (clone / "course").exists()
     run_in(clone, "release")
     return clone
 
@@ -275,7 +275,7 @@ def run_in(clone: Path, *args: str) -> str:
 def test_release_on_a_fresh_clone_removes_every_solution(fresh_clone):
     for stem in COURSE:
         instructor = course_notebook(stem)
-        path = fresh_clone / "release" / "release" / stem / f"{stem}.ipynb"
+        path = fresh_clone / "course" / "release" / stem / f"{stem}.ipynb"
         assert "SOLUTION" not in path.read_text(encoding="utf-8")
         student = nbformat.read(path, as_version=4)
         released = cells_by_id(student)
@@ -289,15 +289,15 @@ def test_release_on_a_fresh_clone_removes_every_solution(fresh_clone):
         ]
 
 
-def test_release_folder_is_ignored_by_git():
-    ignored = subprocess.run(["git", "check-ignore", "-q", "release/release/x.ipynb"], cwd=REPO)
+def test_course_folder_is_ignored_by_git():
+    ignored = subprocess.run(["git", "check-ignore", "-q", "course/release/x.ipynb"], cwd=REPO)
     assert ignored.returncode == 0
 
 
 @pytest.fixture(scope="module")
 def graded_course(fresh_clone):
     """Every notebook handed in twice, as the instructor wrote it and as released, then autograded at once."""
-    course = fresh_clone / "release"
+    course = fresh_clone / "course"
     for stem in COURSE:
         submit(course, "teacher", fresh_clone / "notebooks" / f"{stem}.ipynb")
         submit(course, "blank", course / "release" / stem / f"{stem}.ipynb")
