@@ -25,6 +25,10 @@ c.CourseDirectory.root = os.path.join(os.path.dirname(os.path.abspath(__file__))
 # `nbgrader export` writes the grades here rather than into the repository.
 c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")
 
+# Files nbgrader leaves behind when it copies a student's folder (autograde, feedback): nbgrader's own
+# list, and the models notebook 04 saves (2.7 MB each, in every feedback folder otherwise).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "saved_models", "*.keras"]
+
 # Training in notebook 04 takes a minute or more on a laptop: let a cell run up to ten.
 c.Execute.timeout = 600
 
