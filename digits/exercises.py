@@ -10,7 +10,7 @@ yet (its check still fails)::
     ...     raise NotImplementedError()
     >>> from digits import preprocess
     >>> boxed = yours_or_ours(fit_in_box, preprocess.fit_in_box)(np.ones((40, 20), np.float32))
-    Your `fit_in_box` is not written yet, so this cell uses the course's `digits.preprocess.fit_in_box` instead.
+    Your `fit_in_box` is not written yet, so this cell uses `digits.preprocess.fit_in_box` instead.
     >>> boxed.shape
     (20, 10)
 
@@ -53,7 +53,8 @@ def yours_or_ours(yours: Any, ours: Callable) -> Callable:
     not an unwritten exercise.
     """
     name = getattr(yours, "__name__", "your function")
-    library = f"{getattr(ours, '__module__', '') or ''}.{getattr(ours, '__qualname__', getattr(ours, '__name__', '?'))}".lstrip(".")
+    module = ".".join(part for part in (getattr(ours, "__module__", "") or "").split(".") if not part.startswith("_"))
+    library = f"{module}.{getattr(ours, '__qualname__', getattr(ours, '__name__', '?'))}".lstrip(".")
     told = []
 
     @functools.wraps(ours)
@@ -64,7 +65,7 @@ def yours_or_ours(yours: Any, ours: Callable) -> Callable:
             except NotImplementedError:
                 pass
         if not told:
-            print(f"Your `{name}` is not written yet, so this cell uses the course's `{library}` instead.")
+            print(f"Your `{name}` is not written yet, so this cell uses `{library}` instead.")
             told.append(True)
         return ours(*args, **kwargs)
 

@@ -222,3 +222,59 @@ def test_expect_measures_the_centre_of_mass():
 def test_expect_reports_a_wrong_shape():
     with pytest.raises(checks.CheckFailed, match=r"shape \(20, 20\), but the right answer has shape \(20, 4\)"):
         checks.expect(answers.fit_squashed, np.ones((50, 10), np.float32), np.ones((20, 4)))
+
+
+# ---------------------------------------------------------------- the notebooks' exercise helpers
+
+def test_yours_or_ours_uses_yours_once_written(capsys):
+    from digits.exercises import yours_or_ours
+
+    assert yours_or_ours(lambda x: x + 1, lambda x: 0)(1) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_yours_or_ours_falls_back_while_yours_is_not_written_and_says_so_once(capsys):
+    from digits import preprocess
+    from digits.exercises import yours_or_ours
+
+    fit = yours_or_ours(answers.not_written_yet, preprocess.fit_in_box)
+    assert fit(np.ones((40, 20), np.float32)).shape == (20, 10)
+    assert fit(np.ones((20, 40), np.float32)).shape == (10, 20)
+    assert capsys.readouterr().out == (
+        "Your `not_written_yet` is not written yet, so this cell uses `digits.preprocess.fit_in_box` instead.\n"
+    )
+
+
+def test_yours_or_ours_lets_a_bug_in_yours_show():
+    from digits.exercises import yours_or_ours
+
+    def broken(x):
+        return x / 0
+
+    with pytest.raises(ZeroDivisionError):
+        yours_or_ours(broken, lambda x: 0)(1)
+
+
+def test_autograding_follows_the_variable_then_nbgraders_folder(monkeypatch, tmp_path):
+    from digits.exercises import autograding
+
+    folder = tmp_path / "autograded" / "ada" / "02_mnist_data"
+    folder.mkdir(parents=True)
+    monkeypatch.delenv("DIGITS_AUTOGRADE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert not autograding()
+    monkeypatch.chdir(folder)
+    assert autograding()
+    monkeypatch.setenv("DIGITS_AUTOGRADE", "0")
+    assert not autograding()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIGITS_AUTOGRADE", "1")
+    assert autograding()
+
+
+def test_the_exercise_helpers_examples_run():
+    import doctest
+
+    from digits import exercises
+
+    assert doctest.testmod(exercises).failed == 0
