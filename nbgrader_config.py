@@ -29,6 +29,11 @@ c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")
 # list, and the models notebook 04 saves (2.7 MB each, in every feedback folder otherwise).
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "saved_models", "*.keras"]
 
+# `nbgrader zip_collect <assignment>` sorts what was downloaded from a learning platform into submitted/:
+# put the files (or zips of them) in course/downloaded/<assignment>/archive/, each notebook named
+# <student id>__<assignment>.ipynb, with two underscores (e.g. ada__02_mnist_data.ipynb).
+c.FileNameCollectorPlugin.named_regexp = r".*[/\\](?P<student_id>[^/\\]+?)__(?P<file_id>[^/\\]+\.ipynb)$"
+
 # Training in notebook 04 takes a minute or more on a laptop: let a cell run up to ten.
 c.Execute.timeout = 600
 
