@@ -61,11 +61,17 @@ NUM_CLASSES = 10
 FRESH_IMPORT = """\
 # The checks, read afresh from the course's files: no cell above can change them.
 import importlib, sys
-for module in [name for name in sys.modules if name == "digits" or name.startswith("digits.")]:
-    del sys.modules[module]
+notebook_modules = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "digits"}
 checks = importlib.import_module("digits.checks")
+sys.modules.update({name: module for name, module in notebook_modules.items() if name != "digits.checks"})
 """
-"""The lines every autograded test cell starts with, before it calls its check."""
+"""The lines every autograded test cell starts with, before it calls its check.
+
+They set aside every `digits` module the notebook has imported, import
+`digits.checks` (and the modules it needs) from their files, then put the
+notebook's modules back, all but its `digits.checks`, so the rest of the notebook
+runs on the modules it imported.
+"""
 
 
 class CheckFailed(AssertionError):
