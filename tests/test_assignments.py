@@ -133,8 +133,10 @@ def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]
 def say(request, line: str) -> None:
     """Show a progress line on pytest's terminal as it happens, even while output is captured."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"    {line}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"    {line}")
 
 
 def run_cli(cwd: Path, *args: str, request=None, check: bool = True) -> subprocess.CompletedProcess:
