@@ -17,13 +17,22 @@ thing gets such a sentence too, never a bare assert. Inside Jupyter the message
 is shown alone, without a traceback through this module.
 
 A check passes the student's function its own arrays, never the notebook's, and
-reports a function that changes its input. Nothing later in a notebook uses the
-student's function, so an unfinished exercise fails only in its own check.
+reports a function that changes its input. It also makes sure the function is the
+student's own: one imported from the `digits` package, or one that calls into it
+while it runs (``preprocess.fit_in_box`` inside ``fit_in_box``), fails with a
+sentence saying so.
+
+Each test cell reads this module afresh from its file before calling it (see
+`FRESH_IMPORT`), so a cell above it cannot replace a check; `expect` runs the
+teacher's hidden cases (nbgrader's hidden tests), whose expected
+values are written in the test cell itself.
 """
 
 from __future__ import annotations
 
 import numbers
+import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import cv2
@@ -43,9 +52,26 @@ __all__ = [
     "check_one_hot",
     "check_precision",
     "check_shift_to_center",
+    "expect",
 ]
 
 NUM_CLASSES = 10
+
+
+FRESH_IMPORT = """\
+# The checks, read afresh from the course's files: no cell above can change them.
+import importlib, sys
+notebook_modules = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "digits"}
+checks = importlib.import_module("digits.checks")
+sys.modules.update({name: module for name, module in notebook_modules.items() if name != "digits.checks"})
+"""
+"""The lines every autograded test cell starts with, before it calls its check.
+
+They set aside every `digits` module the notebook has imported, import
+`digits.checks` (and the modules it needs) from their files, then put the
+notebook's modules back, all but its `digits.checks`, so the rest of the notebook
+runs on the modules it imported.
+"""
 
 
 class CheckFailed(AssertionError):
@@ -69,10 +95,19 @@ def _call(name: str, function: Callable, args: tuple, on: str) -> Any:
     ``on`` describes the input for the messages ("a batch of 3 uint8 images").
     """
     __tracebackhide__ = True
+    if function is None:
+        _fail(f"`{name}` is not defined yet: run the cell with `def {name}(...):` above, then run this check again.")
     if not callable(function):
         _fail(f"`{name}` should be a function (a `def {name}(...):`), but it is a {type(function).__name__}.")
+    library = _library_name(function)
+    if library:
+        _fail(
+            f"`{name}` is the course's own `{library}`, not yours: the exercise is to write it yourself, "
+            f"in the `def {name}(...):` cell above."
+        )
     try:
-        result = function(*args)
+        with _LibraryCalls() as calls:
+            result = function(*args)
     except NotImplementedError:
         _fail(
             f"`{name}` is not written yet: replace `raise NotImplementedError()` in its cell with your code, "
@@ -85,9 +120,63 @@ def _call(name: str, function: Callable, args: tuple, on: str) -> Any:
             f"`{name}` crashed on {on} with {type(error).__name__}: {error} "
             "(call it yourself on such an input to see where)."
         )
+    if calls.first:
+        _fail(
+            f"`{name}` calls the course's own `{calls.first}`: the exercise is to write it yourself "
+            "(NumPy, OpenCV and SciPy are all you need)."
+        )
     if result is None:
         _fail(f"`{name}` returned None on {on}: did you forget the `return` line?")
     return result
+
+
+_PACKAGE = Path(__file__).resolve().parent
+"""The `digits` package on disk: a student's function may not call into it (this module aside)."""
+
+
+def _library_name(function: Any) -> str:
+    """``"digits.preprocess.fit_in_box"`` when ``function`` comes from the `digits` package, else ``""``."""
+    module = getattr(function, "__module__", None) or ""
+    if module != __name__ and (module == "digits" or module.startswith("digits.")):
+        return f"{module}.{getattr(function, '__qualname__', getattr(function, '__name__', '?'))}"
+    code = getattr(function, "__code__", None)
+    if code is not None and _in_package(code.co_filename):
+        return f"digits.{Path(code.co_filename).stem}.{code.co_name}"
+    return ""
+
+
+def _in_package(filename: str) -> bool:
+    try:
+        path = Path(filename).resolve()
+    except (OSError, ValueError):
+        return False
+    return path.parent == _PACKAGE and path.name != Path(__file__).name
+
+
+class _LibraryCalls:
+    """While active, records the first call into the `digits` package (``first``, e.g. ``"digits.preprocess.fit_in_box"``).
+
+    It hooks `sys.setprofile` for the duration of the student's call and puts back
+    whatever profiler was there before.
+    """
+
+    def __init__(self):
+        self.first = ""
+
+    def _profile(self, frame, event, arg):
+        if event == "call" and not self.first and _in_package(frame.f_code.co_filename):
+            self.first = f"digits.{Path(frame.f_code.co_filename).stem}.{frame.f_code.co_name}"
+        if self._previous is not None:
+            self._previous(frame, event, arg)
+
+    def __enter__(self):
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc_info):
+        sys.setprofile(self._previous)
+        return False
 
 
 def _name(function: Any, default: str) -> str:
@@ -305,21 +394,22 @@ def check_conv_output_shape(conv_output_shape: Callable) -> None:
     """``conv_output_shape(input_shape, filters, kernel_size, padding="valid")``: a Conv2D's (height, width, channels)."""
     __tracebackhide__ = True
     name = _name(conv_output_shape, "conv_output_shape")
-    cases = [((28, 28, 1), 32, 3, "valid"), ((13, 13, 32), 64, 3, "valid"), ((10, 20, 3), 4, 5, "valid"),
-             ((28, 28, 1), 32, 3, "same"), ((10, 20, 3), 4, 5, "same")]
-    for input_shape, filters, kernel, padding in cases:
+    # (input_shape, filters, kernel_size, padding, the right answer)
+    cases = [((28, 28, 1), 32, 3, "valid", (26, 26, 32)), ((13, 13, 32), 64, 3, "valid", (11, 11, 64)),
+             ((10, 20, 3), 4, 5, "valid", (6, 16, 4)), ((28, 28, 1), 32, 3, "same", (28, 28, 32)),
+             ((10, 20, 3), 4, 5, "same", (10, 20, 4))]
+    for input_shape, filters, kernel, padding, expected in cases:
         height, width, channels = input_shape
         on = f"an input of shape {input_shape} with {filters} filters of size {kernel}x{kernel}"
         args = (input_shape, filters, kernel)
-        if padding == "same":
+        if padding != "valid":
             on += ' and padding="same"'
             call = lambda *args: conv_output_shape(*args, padding="same")  # noqa: E731
             call.__name__ = name
         else:
             call = conv_output_shape
         result = _numbers(name, _call(name, call, args, on), 3, "a tuple (height, width, channels)", on)
-        valid = (height - kernel + 1, width - kernel + 1, filters)
-        expected = valid if padding == "valid" else (height, width, filters)
+        valid = cases[[case[:3] for case in cases].index((input_shape, filters, kernel))][4]
         if result == expected:
             continue
         got_height, got_width, got_channels = result
@@ -330,7 +420,7 @@ def check_conv_output_shape(conv_output_shape: Callable) -> None:
                     f"one channel per filter, so the last number should be {filters}."
                 )
             _fail(f"For {on} the last number, the channels, should be the number of filters, {filters}, not {got_channels}.")
-        if padding == "same":
+        if padding != "valid":
             if result == valid:
                 _fail(
                     f'For {on} you gave the "valid" answer {valid}: with padding="same" Keras pads the border '
@@ -456,17 +546,17 @@ def check_most_confused_pair(most_confused_pair: Callable) -> None:
     first = _example_matrix()
     second = first.copy()
     second[2, 7] = 4  # now 2 and 7: 11 + 4 = 15 beats 4 and 9
-    for matrix in (first, second):
+    for matrix, (a, b) in ((first, (4, 9)), (second, (2, 7))):
         on = "a 10x10 confusion matrix"
         given = matrix.copy()
         result = _call(name, most_confused_pair, (given,), on)
         _untouched(name, matrix, given)
         result = _numbers(name, result, 2, "a pair of digits", on)
-        both = matrix + matrix.T
-        np.fill_diagonal(both, 0)
-        a, b = sorted(int(i) for i in np.unravel_index(both.argmax(), both.shape))
-        if sorted(result) == [a, b]:
+        together = matrix[a, b] + matrix[b, a]
+        if list(result) == [a, b]:
             continue
+        if list(result) == [b, a]:
+            _fail(f"Right pair, but give the smaller digit first: ({a}, {b}), not ({b}, {a}).")
         got_a, got_b = result
         if got_a == got_b:
             _fail(
@@ -479,11 +569,11 @@ def check_most_confused_pair(most_confused_pair: Callable) -> None:
         if sorted(result) == sorted([true, predicted]):
             _fail(
                 f"A {true} read as a {predicted} is the most frequent mistake in one direction ({matrix[true, predicted]} "
-                f"times), but {a} and {b} are mistaken for each other {both[a, b]} times counting both directions "
+                f"times), but {a} and {b} are mistaken for each other {together} times counting both directions "
                 f"({matrix[a, b]} + {matrix[b, a]}): add each cell to its mirror image across the diagonal."
             )
         _fail(
-            f"{a} and {b} are mistaken for each other most often, {both[a, b]} times ({matrix[a, b]} + {matrix[b, a]}), "
+            f"{a} and {b} are mistaken for each other most often, {together} times ({matrix[a, b]} + {matrix[b, a]}), "
             f"but you returned {tuple(result)}."
         )
     _passed(f"{name}: each cell plus its mirror image across the diagonal, the largest pair of digits.")
@@ -591,6 +681,56 @@ def check_shift_to_center(shift_to_center: Callable) -> None:
     _passed(f"{name}: the digit's centre of mass now sits at the centre of the 28x28 field.")
 
 
+# ---------------------------------------------------------------- the teacher's hidden cases
+
+def expect(function: Callable, args: Any, expected: Any, *, measure: str = "value", tolerance: float = 1e-4) -> None:
+    """Raise `CheckFailed` unless ``function(*args)`` gives ``expected`` (within ``tolerance``).
+
+    For the hidden tests of an nbgrader test cell, whose expected values are
+    written out in the cell. ``args`` is one argument or a tuple of them.
+    ``measure`` says what of the answer is compared: ``"value"`` (a number, a
+    tuple of numbers or an array, same shape), ``"sorted"`` (a pair compared in
+    order, so "smaller first" is enforced by ``"value"`` and relaxed by this) or
+    ``"center_of_mass"`` (the ``(row, column)`` centre of an image). Prints
+    nothing when it passes, so the hidden cases stay hidden.
+    """
+    __tracebackhide__ = True
+    name = _name(function, "your function")
+    on = "one of the teacher's hidden cases"
+    args = args if isinstance(args, tuple) else (args,)
+    given = tuple(np.copy(arg) if isinstance(arg, np.ndarray) else arg for arg in args)
+    result = _call(name, function, given, on)
+    for before, after in zip(args, given):
+        if isinstance(before, np.ndarray):
+            _untouched(name, before, after)
+    if measure == "center_of_mass":
+        result = _array(name, result, on)
+        if result.ndim != 2 or result.sum() <= 0:
+            _fail(f"On {on} `{name}` returned an array of shape {result.shape} without ink; expected a 2-D picture.")
+        result = ndimage.center_of_mass(result.astype(np.float64))
+    elif measure == "sorted":
+        result = sorted(_numbers(name, result, len(expected), f"{len(expected)} numbers", on))
+        expected = sorted(expected)
+    elif measure != "value":
+        raise ValueError(f"measure should be 'value', 'sorted' or 'center_of_mass', not {measure!r}")
+    got = np.asarray(result, dtype=object if isinstance(result, str) else None)
+    want = np.asarray(expected)
+    if got.shape != want.shape:
+        _fail(f"On {on} `{name}` returned something of shape {got.shape}, but the right answer has shape {want.shape}.")
+    if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
+        _fail(f"On {on} `{name}` returned {result!r}, which is not made of numbers.")
+    if not np.allclose(got.astype(np.float64), want.astype(np.float64), atol=tolerance, rtol=0):
+        if got.size <= 4:
+            _fail(f"On {on} `{name}` returned {_short(got)}, but the right answer is {_short(want)}.")
+        _fail(f"On {on} `{name}` returned values that differ from the right answer by up to "
+              f"{np.abs(got.astype(np.float64) - want).max():.3g}.")
+
+
+def _short(values: np.ndarray) -> str:
+    flat = [f"{value:g}" for value in values.astype(np.float64).ravel()]
+    return flat[0] if values.ndim == 0 else "(" + ", ".join(flat) + ")"
+
+
 # ---------------------------------------------------------------- Jupyter display
 
 def _show_check_failed(shell, etype, value, tb, tb_offset=None):
@@ -600,6 +740,32 @@ def _show_check_failed(shell, etype, value, tb, tb_offset=None):
     return structured
 
 
+def _show_name_error(shell, etype, value, tb, tb_offset=None):
+    """A name used in a notebook cell itself (not inside a function) that is not defined yet: one line.
+
+    Any other `NameError` gets IPython's usual traceback.
+    """
+    name = getattr(value, "name", None)
+    innermost = tb
+    while innermost is not None and innermost.tb_next is not None:
+        innermost = innermost.tb_next
+    if name and innermost is not None and innermost.tb_frame.f_code.co_name == "<module>":
+        structured = [
+            f"\x1b[0;31mNameError\x1b[0m: `{name}` is not defined yet: run the cell that defines it "
+            "(above this one) first, then run this cell again."
+        ]
+    else:
+        structured = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    shell._showtraceback(etype, value, structured)
+    return structured
+
+
+def _show(shell, etype, value, tb, tb_offset=None):
+    if issubclass(etype, CheckFailed):
+        return _show_check_failed(shell, etype, value, tb, tb_offset)
+    return _show_name_error(shell, etype, value, tb, tb_offset)
+
+
 def _register_with_ipython() -> None:
     try:
         from IPython import get_ipython
@@ -607,7 +773,7 @@ def _register_with_ipython() -> None:
         return
     shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc") and hasattr(shell, "_showtraceback"):
-        shell.set_custom_exc((CheckFailed,), _show_check_failed)
+        shell.set_custom_exc((CheckFailed, NameError), _show)
 
 
 _register_with_ipython()

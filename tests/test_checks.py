@@ -141,3 +141,140 @@ def test_checks_document_their_exercise():
     for exercise in EXERCISES:
         doc = inspect.getdoc(check_for(exercise))
         assert doc and doc.startswith(f"``{exercise}(")
+
+
+# ---------------------------------------------------------------- the student's own function
+
+def test_the_librarys_own_function_is_refused():
+    from digits import preprocess
+
+    with pytest.raises(checks.CheckFailed, match=r"is the course's own `digits\.preprocess\.fit_in_box`, not yours"):
+        checks.check_fit_in_box(preprocess.fit_in_box)
+
+
+def test_a_function_that_calls_the_library_is_refused():
+    from digits import preprocess
+
+    def fit_in_box(crop):
+        return preprocess.fit_in_box(crop)
+
+    with pytest.raises(checks.CheckFailed, match=r"calls the course's own `digits\.preprocess\.fit_in_box`"):
+        checks.check_fit_in_box(fit_in_box)
+
+
+def test_the_profiler_in_place_before_a_check_is_put_back():
+    import sys
+
+    seen = []
+
+    def profiler(frame, event, arg):
+        seen.append(event)
+
+    sys.setprofile(profiler)
+    try:
+        checks.check_normalize(answers.normalize)
+    finally:
+        assert sys.getprofile() is profiler
+        sys.setprofile(None)
+    assert "call" in seen
+
+
+def test_a_function_not_defined_yet_is_reported_in_a_sentence():
+    with pytest.raises(checks.CheckFailed, match=r"`normalize` is not defined yet: run the cell with `def normalize"):
+        checks.check_normalize(None)
+
+
+# ---------------------------------------------------------------- hidden cases
+
+def test_expect_passes_the_right_answer_silently(capsys):
+    checks.expect(answers.normalize, np.array([[0, 51, 255]], np.uint8), [[0.0, 0.2, 1.0]])
+    checks.expect(answers.cnn_parameter_count, (4, 8, 16), 3722)
+    checks.expect(answers.most_confused_pair, np.array([[5, 0, 9], [0, 5, 0], [1, 0, 5]]), (0, 2))
+    assert capsys.readouterr().out == ""
+
+
+def test_expect_catches_an_answer_hard_coded_for_the_visible_cases():
+    visible = {(32, 64, 128): 225_034, (16, 32, 64): 56_714, (8, 24, 50): 32_392}
+
+    def cnn_parameter_count(filters1, filters2, units):
+        return visible.get((filters1, filters2, units), 0)
+
+    checks.check_cnn_parameter_count(cnn_parameter_count)
+    with pytest.raises(checks.CheckFailed, match=r"On one of the teacher's hidden cases `cnn_parameter_count` returned 0, but the right answer is 3722\."):
+        checks.expect(cnn_parameter_count, (4, 8, 16), 3722)
+
+
+def test_expect_holds_the_smaller_digit_first_unless_told_otherwise():
+    matrix = np.array([[5, 0, 9], [0, 5, 0], [1, 0, 5]])
+    with pytest.raises(checks.CheckFailed, match=r"returned \(2, 0\), but the right answer is \(0, 2\)"):
+        checks.expect(lambda m: answers.most_confused_pair(m)[::-1], matrix, (0, 2))
+    checks.expect(lambda m: answers.most_confused_pair(m)[::-1], matrix, (0, 2), measure="sorted")
+
+
+def test_expect_measures_the_centre_of_mass():
+    image = np.zeros((28, 28), np.float32)
+    image[4:6, 20:22] = 1
+    checks.expect(answers.shift_to_center, image, (14.0, 14.0), measure="center_of_mass", tolerance=0.6)
+    with pytest.raises(checks.CheckFailed, match="right answer is"):
+        checks.expect(lambda image: image.copy(), image, (14.0, 14.0), measure="center_of_mass", tolerance=0.6)
+
+
+def test_expect_reports_a_wrong_shape():
+    with pytest.raises(checks.CheckFailed, match=r"shape \(20, 20\), but the right answer has shape \(20, 4\)"):
+        checks.expect(answers.fit_squashed, np.ones((50, 10), np.float32), np.ones((20, 4)))
+
+
+# ---------------------------------------------------------------- the notebooks' exercise helpers
+
+def test_yours_or_ours_uses_yours_once_written(capsys):
+    from digits.exercises import yours_or_ours
+
+    assert yours_or_ours(lambda x: x + 1, lambda x: 0)(1) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_yours_or_ours_falls_back_while_yours_is_not_written_and_says_so_once(capsys):
+    from digits import preprocess
+    from digits.exercises import yours_or_ours
+
+    fit = yours_or_ours(answers.not_written_yet, preprocess.fit_in_box)
+    assert fit(np.ones((40, 20), np.float32)).shape == (20, 10)
+    assert fit(np.ones((20, 40), np.float32)).shape == (10, 20)
+    assert capsys.readouterr().out == (
+        "Your `not_written_yet` is not written yet, so this cell uses `digits.preprocess.fit_in_box` instead.\n"
+    )
+
+
+def test_yours_or_ours_lets_a_bug_in_yours_show():
+    from digits.exercises import yours_or_ours
+
+    def broken(x):
+        return x / 0
+
+    with pytest.raises(ZeroDivisionError):
+        yours_or_ours(broken, lambda x: 0)(1)
+
+
+def test_autograding_follows_the_variable_then_nbgraders_folder(monkeypatch, tmp_path):
+    from digits.exercises import autograding
+
+    folder = tmp_path / "autograded" / "ada" / "02_mnist_data"
+    folder.mkdir(parents=True)
+    monkeypatch.delenv("DIGITS_AUTOGRADE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert not autograding()
+    monkeypatch.chdir(folder)
+    assert autograding()
+    monkeypatch.setenv("DIGITS_AUTOGRADE", "0")
+    assert not autograding()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIGITS_AUTOGRADE", "1")
+    assert autograding()
+
+
+def test_the_exercise_helpers_examples_run():
+    import doctest
+
+    from digits import exercises
+
+    assert doctest.testmod(exercises).failed == 0
