@@ -24,8 +24,8 @@ saving and loading), `model_files` (where models and their cards live),
 paper), `nondigits` and `train_judge` (learning
 that), `widget` (the drawing pad), `pad_strokes` (its strokes), `result_view`
 (its answer, as HTML), `plots` (the course's figures), `drawn` (synthetic
-canvas drawings), and `checks` and `assignments` (classroom exercises,
-nbgrader). The benchmark lives outside the package, in ``benchmarks/``.
+canvas drawings), and `checks`, `exercises`, `assignments` and `bundle`
+(classroom exercises, nbgrader, the student bundle). The benchmark lives outside the package, in ``benchmarks/``.
 """
 
 from .data import MnistError, load_mnist
