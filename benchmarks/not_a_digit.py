@@ -38,6 +38,7 @@ from digits.drawn import scribbles  # noqa: E402
 from digits.model_files import NOT_A_DIGIT_MODEL, SHIPPED_MODEL, card_path  # noqa: E402
 from digits.preprocess import to_mnist  # noqa: E402
 from digits.recognize import UNSURE_BELOW, shipped_recognizer  # noqa: E402
+from digits.train_judge import energy, top_probability  # noqa: E402
 
 BEGIN, END = "<!-- not-a-digit:begin -->", "<!-- not-a-digit:end -->"
 WAYS = ("top probability", "energy", "logistic", "mahalanobis", "cnn", "shipped: the three combined")
@@ -56,19 +57,16 @@ def scores_of(pictures, layer) -> tuple[dict[str, np.ndarray], np.ndarray]:
     recognizer = shipped_recognizer()
     batch = np.stack([to_mnist(picture) for picture in pictures])[..., None]
     _, features = recognizer.network.probabilities_and_features(batch)
-    probabilities = recognizer.predict_mnist(batch)
     logits = features.astype(np.float64) @ layer[0] + layer[1]
-    z = logits / recognizer.temperature
-    top = z.max(axis=1)
     judge = recognizer.judge
     raw = judge.raw_scores(batch, features)
     scores = {
-        "top probability": probabilities.max(axis=1),
-        "energy": recognizer.temperature * (top + np.log(np.exp(z - top[:, None]).sum(axis=1))),
+        "top probability": top_probability(logits, recognizer.temperature),
+        "energy": energy(logits, recognizer.temperature),
         "logistic": raw[:, 0], "mahalanobis": raw[:, 1], "cnn": raw[:, 2],
         "shipped: the three combined": judge.digit_score(batch, features),
     }
-    return scores, probabilities.max(axis=1) < UNSURE_BELOW
+    return scores, scores["top probability"] < UNSURE_BELOW
 
 
 def main(argv=None) -> None:

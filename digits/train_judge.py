@@ -173,7 +173,7 @@ def fit_judge(model_path: str | Path = SHIPPED_MODEL, output: str | Path | None 
     # The other ways measured (benchmarks/not_a_digit.py), each alone, at the same cost on the same held-out digits.
     logits = features(data["held_out_digits"]) @ weights + bias
     temperature = float(read_card(model_path).get("temperature", 1.0))
-    alone = {"top probability": _top_probability(logits, temperature), "energy": _energy(logits, temperature),
+    alone = {"top probability": top_probability(logits, temperature), "energy": energy(logits, temperature),
              **{name: held[:, k] for k, name in enumerate(("logistic", "mahalanobis", "cnn"))}}
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -210,14 +210,14 @@ def fit_judge(model_path: str | Path = SHIPPED_MODEL, output: str | Path | None 
     return card
 
 
-def _top_probability(logits: np.ndarray, temperature: float) -> np.ndarray:
+def top_probability(logits: np.ndarray, temperature: float) -> np.ndarray:
     """(N,) the highest calibrated probability, from (N, 10) logits."""
     z = logits / temperature
     z = z - z.max(axis=1, keepdims=True)
     return 1.0 / np.exp(z).sum(axis=1)
 
 
-def _energy(logits: np.ndarray, temperature: float) -> np.ndarray:
+def energy(logits: np.ndarray, temperature: float) -> np.ndarray:
     """(N,) minus the free energy of (N, 10) logits (high for digits): T * logsumexp(logits / T)."""
     z = logits / temperature
     top = z.max(axis=1)
