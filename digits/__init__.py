@@ -32,21 +32,27 @@ from .data import MnistError, load_mnist
 from .model_files import ModelLoadError
 from .preprocess import EmptyImageError, to_mnist
 from .recognize import Prediction, Recognizer, recognize
-from .numbers import NumberPrediction, recognize_number
-from .photos import InkPicture, NotAPictureError, ink_from_photo
+
+_IMPORTED_ON_FIRST_USE = {
+    "build_cnn": "model",  # needs TensorFlow; recognition does not
+    "load_model": "model",
+    "DrawingPad": "widget",  # needs ipywidgets and ipycanvas
+    "NumberPrediction": "numbers",  # the segmentation needs SciPy; one digit does not
+    "recognize_number": "numbers",
+    "InkPicture": "photos",
+    "NotAPictureError": "photos",
+    "ink_from_photo": "photos",
+}
 
 
 def __getattr__(name):
-    # Import the heavy parts only when they are asked for: the networks need TensorFlow
-    # (recognition does not), the drawing pad needs ipywidgets and ipycanvas.
-    if name in ("build_cnn", "load_model"):
-        from . import model
+    # The heavy parts are imported only when they are asked for, so that `import digits`
+    # and the first `recognize` stay quick.
+    if name in _IMPORTED_ON_FIRST_USE:
+        import importlib
 
-        return getattr(model, name)
-    if name == "DrawingPad":
-        from .widget import DrawingPad
-
-        return DrawingPad
+        module = importlib.import_module(f".{_IMPORTED_ON_FIRST_USE[name]}", __name__)
+        return getattr(module, name)
     raise AttributeError(f"module 'digits' has no attribute {name!r}")
 
 

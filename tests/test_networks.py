@@ -20,13 +20,26 @@ def test_import_recognize_and_the_pad_need_no_tensorflow():
         "import sys, numpy as np, digits\n"
         "canvas = np.zeros((280, 280, 4), np.uint8); canvas[60:220, 130:150, 3] = 255\n"
         "print(digits.recognize(canvas).digit)\n"
+        "print(sorted(m for m in ('scipy', 'tensorflow', 'keras') if m in sys.modules))\n"
         "digits.DrawingPad()\n"
+        "print(digits.recognize_number(np.hstack([canvas, canvas])).text)\n"
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    digit, imported = done.stdout.split("\n")[:2]
-    assert digit == "1" and imported == "[]", done.stdout
+    digit, before_the_pad, number, imported = done.stdout.split("\n")[:4]
+    assert digit == "1" and before_the_pad == "[]", done.stdout  # one digit needs neither SciPy nor TensorFlow
+    assert number == "11" and imported == "[]", done.stdout
+
+
+def test_the_parts_imported_on_first_use_are_the_modules_own():
+    from digits import numbers, photos, widget
+
+    assert digits.recognize_number is numbers.recognize_number
+    assert digits.NotAPictureError is photos.NotAPictureError
+    assert digits.DrawingPad is widget.DrawingPad
+    with pytest.raises(AttributeError, match="no attribute 'recognise'"):
+        digits.recognise
 
 
 def test_the_onnx_copy_was_exported_from_the_shipped_keras_model():
