@@ -71,6 +71,28 @@ def test_transparent_background_is_not_taken_for_black_paper():
     assert ink[140, 140] == pytest.approx(1.0) and ink[10, 10] == 0.0
 
 
+@pytest.mark.parametrize("alpha", ["full", "faint", "half the canvas", "opaque", "faint frame"])
+def test_the_8_bit_canvas_path_reads_the_same_ink_as_the_general_one(alpha):
+    """A uint8 RGBA canvas takes a fast path; the same picture as floats takes the general one."""
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., :3] = (30, 90, 200)
+    stroke = 255 - drawn_seven()
+    rgba[..., 3] = {"full": stroke, "faint": stroke // 3, "half the canvas": np.maximum(stroke, 0),
+                    "opaque": 255, "faint frame": np.maximum(stroke, 3)}[alpha]
+    if alpha == "half the canvas":
+        rgba[:, :150, 3] = 255
+    if alpha == "opaque":
+        rgba[..., :3] = 255 - stroke[..., None]
+    assert np.abs(ink_map(rgba) - ink_map(rgba.astype(np.float32) / 255)).max() < 1e-4  # colours: 8-bit grey
+
+
+def test_a_nearly_blank_8_bit_canvas_is_empty():
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[100:103, 100:103, 3] = 10  # 4% alpha: below the least contrast counted as ink
+    with pytest.raises(digits.EmptyImageError, match="blank"):
+        ink_map(rgba)
+
+
 @pytest.mark.parametrize("offset", [(-90, -80), (85, 70), (0, 80)])
 def test_translation_barely_changes_the_output(offset):
     reference = digits.to_mnist(drawn_seven(scale=0.5))
