@@ -777,3 +777,206 @@ def _register_with_ipython() -> None:
 
 
 _register_with_ipython()
+
+
+# ---------------------------------------------------------------- notebook 07: numbers and photos
+
+
+
+def _box_list(name: str, result: Any, what: str, width: int, on: str) -> list[tuple[int, ...]]:
+    """The result as a list of ``width``-tuples of whole numbers (from a list, a tuple or an (n, width) array)."""
+    __tracebackhide__ = True
+    if isinstance(result, np.ndarray):
+        if result.size == 0:
+            return []
+        if result.ndim != 2 or result.shape[1] != width:
+            _fail(f"`{name}` should return {what}, but on {on} it returned an array of shape {result.shape}.")
+        result = result.tolist()
+    if not isinstance(result, (list, tuple)):
+        _fail(f"`{name}` should return {what}, but on {on} it returned a {type(result).__name__}.")
+    rows = []
+    for row in result:
+        if isinstance(row, np.ndarray):
+            row = row.tolist()
+        if not isinstance(row, (list, tuple)) or len(row) != width:
+            _fail(f"`{name}` should return {what}, but on {on} one of them is {row!r}.")
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and v == int(v) for v in row):
+            _fail(f"`{name}` should return {what} of whole pixel numbers, but on {on} one of them is {row!r}.")
+        rows.append(tuple(int(v) for v in row))
+    return rows
+
+
+def _blob_boxes(mask: np.ndarray, connectivity: int = 8) -> list[tuple[int, int, int, int]]:
+    """``(x0, y0, x1, y1)`` of each connected blob of ``mask``, ends exclusive, by ``x0`` then ``y0``."""
+    structure = np.ones((3, 3), bool) if connectivity == 8 else ndimage.generate_binary_structure(2, 1)
+    labels, _ = ndimage.label(mask, structure=structure)
+    found = [(cols.start, rows.start, cols.stop, rows.stop) for rows, cols in ndimage.find_objects(labels)]
+    return sorted(found)
+
+
+def _components_example() -> np.ndarray:
+    """A 40x60 ink mask: a 5 whose flag does not touch it, a 1 written down to the bottom, a slanted dash."""
+    mask = np.zeros((40, 60), bool)
+    mask[10:12, 8:18] = True            # the 5's flag, apart from its body
+    mask[14:34, 8:10] = True            # ... and its body: a down stroke,
+    mask[20:22, 8:18] = True            # a belly across,
+    mask[20:34, 16:18] = True           # down,
+    mask[32:34, 8:18] = True            # and back
+    mask[2:38, 30:33] = True            # a 1 that starts higher than the 5's flag
+    for step in range(12):              # a dash slanting down: its pixels touch only at their corners
+        mask[6 + step, 42 + step] = True
+    return mask
+
+
+def check_component_boxes(component_boxes: Callable) -> None:
+    """``component_boxes(mask)``: the ``(x0, y0, x1, y1)`` boxes of the 8-connected blobs of ink, left to right."""
+    __tracebackhide__ = True
+    name = _name(component_boxes, "component_boxes")
+    what = "a list of boxes (x0, y0, x1, y1), one per blob of ink"
+    example = _components_example()
+    touching = np.zeros((20, 50), bool)
+    touching[3:17, 4:16] = True
+    touching[8:10, 16:30] = True        # a stroke that joins the two
+    touching[5:15, 30:44] = True
+    touching[6:14, 33:41] = False       # a loop: one blob with a hole
+    cases = [(example, "a 40x60 mask holding a 5 with its flag apart, a 1 and a slanted dash"),
+             (touching, "a 20x50 mask of two blobs joined by a stroke")]
+    for mask, on in cases:
+        given = mask.copy()
+        result = _box_list(name, _call(name, component_boxes, (given,), on), what, 4, on)
+        _untouched(name, mask, given)
+        expected = _blob_boxes(mask)
+        if result == expected:
+            continue
+        height, width = mask.shape
+        if (0, 0, width, height) in result and len(result) == len(expected) + 1:
+            _fail(f"On {on}, one of your boxes covers the whole picture: that is label 0, the paper; "
+                  "leave it out (OpenCV's labels start at 1 for the ink).")
+        if sorted(result) == _blob_boxes(mask, connectivity=4) and len(result) > len(expected):
+            _fail(f"On {on}, you found {len(result)} blobs instead of {len(expected)}: a slanted stroke's pixels touch "
+                  "only at their corners, so count the diagonal neighbours too (connectivity=8).")
+        if len(result) != len(expected):
+            _fail(f"On {on}, there are {len(expected)} blobs of ink, but you returned {len(result)} boxes.")
+        if sorted(result) == expected:
+            _fail(f"On {on}, your boxes are right but not in order: sort them left to right, by x0 "
+                  "(OpenCV numbers its blobs from the top of the picture down).")
+        if sorted((x0, y0, x0 + x1, y0 + y1) for x0, y0, x1, y1 in result) == expected:
+            _fail(f"On {on}, your boxes end too soon: OpenCV's stats give a blob's width and height, "
+                  "and the box wants its right and bottom ends, x1 = x0 + width and y1 = y0 + height.")
+        if sorted((x0, y0, x1 + 1, y1 + 1) for x0, y0, x1, y1 in result) == expected:
+            _fail(f"On {on}, your boxes stop one pixel short: x1 and y1 are one past the last column and row "
+                  "of ink, as in slicing (mask[y0:y1, x0:x1] holds the whole blob).")
+        if sorted((y0, x0, y1, x1) for x0, y0, x1, y1 in result) == expected:
+            _fail(f"On {on}, your boxes have rows and columns swapped: give (x0, y0, x1, y1), the column first, "
+                  "as OpenCV does.")
+        wrong = next(box for box in result if box not in expected)
+        _fail(f"On {on}, the blobs' boxes are {expected}, left to right, but you returned {result} "
+              f"({wrong} is none of them).")
+    _passed(f"{name}: one box per 8-connected blob of ink, the paper left out, left to right.")
+
+
+def _gaps(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of empty columns between inked columns, stop exclusive, left to right."""
+    inked = np.flatnonzero(np.asarray(mask).any(axis=0))
+    if len(inked) == 0:
+        return []
+    jumps = np.flatnonzero(np.diff(inked) > 1)
+    return [(int(inked[j]) + 1, int(inked[j + 1])) for j in jumps]
+
+
+def check_column_gaps(column_gaps: Callable) -> None:
+    """``column_gaps(mask)``: the ``(start, stop)`` runs of empty columns between the ink, margins left out."""
+    __tracebackhide__ = True
+    name = _name(column_gaps, "column_gaps")
+    what = "a list of gaps (start, stop), one per run of empty columns between the ink"
+    spaced = np.zeros((12, 40), bool)
+    spaced[2:10, 3:9] = True
+    spaced[4:11, 14:15] = True          # a gap of 5 columns (9..13), then a 1 pixel wide stroke
+    spaced[1:3, 20:31] = True           # a gap of 5 (15..19), then a flag above ...
+    spaced[5:11, 22:25] = True          # ... a body: the same digit, no gap between them
+    touching = np.zeros((10, 30), bool)
+    touching[2:8, 2:14] = True
+    touching[4:6, 14:27] = True         # two digits that touch: no gap at all
+    cases = [(spaced, "a 12x40 mask of three digits with margins on both sides"),
+             (touching, "a 10x30 mask of two digits that touch")]
+    for mask, on in cases:
+        given = mask.copy()
+        result = _box_list(name, _call(name, column_gaps, (given,), on), what, 2, on)
+        _untouched(name, mask, given)
+        expected = _gaps(mask)
+        if result == expected:
+            continue
+        inked = np.flatnonzero(mask.any(axis=0))
+        empty = [column for column in range(int(inked[0]), int(inked[-1])) if not mask[:, column].any()]
+        if len(result) > len(expected) and (result and (result[0][0] == 0 or result[-1][1] == mask.shape[1])):
+            _fail(f"On {on}, your gaps include the margin at the side of the picture: only the empty columns "
+                  "between ink count (a gap has ink on both sides).")
+        if [(start, stop + 1) for start, stop in result] == expected:
+            _fail(f"On {on}, your gaps stop one column short: stop is one past the last empty column, as in "
+                  "slicing (mask[:, start:stop] is all paper).")
+        if [(start + 1, stop) for start, stop in result] == expected or [(s + 1, e + 1) for s, e in result] == expected:
+            _fail(f"On {on}, your gaps start one column early: start is the first empty column after the ink.")
+        if empty and result == [(column, column + 1) for column in empty]:
+            _fail(f"On {on}, you listed every empty column on its own: join neighbouring empty columns into one "
+                  "gap (start, stop).")
+        if mask is touching and result:
+            _fail(f"On {on}, there is no empty column between the ink, so there are no gaps, but you returned "
+                  f"{result}.")
+        _fail(f"On {on}, the gaps between the ink are {expected}, but you returned {result}.")
+    _passed(f"{name}: every run of empty columns with ink on both sides, as (start, stop).")
+
+
+def _reading_scores(readings) -> dict[str, list[float]]:
+    """For each way of ranking readings, the score of each reading."""
+    probabilities = [[float(p) for _, p in reading] for reading in readings]
+    return {
+        "product": [float(np.sum(np.log(ps))) for ps in probabilities],
+        "sum": [float(np.sum(ps)) for ps in probabilities],
+        "mean": [float(np.mean(ps)) for ps in probabilities],
+        "max": [float(np.max(ps)) for ps in probabilities],
+        "min": [float(np.min(ps)) for ps in probabilities],
+    }
+
+
+def _text(reading) -> str:
+    return "".join(str(digit) for digit, _ in reading)
+
+
+def check_best_reading(best_reading: Callable) -> None:
+    """``best_reading(readings)``: the index of the reading whose digits' probabilities multiply to the most."""
+    __tracebackhide__ = True
+    name = _name(best_reading, "best_reading")
+    cases = [
+        [[(0, 0.60)], [(0, 0.95), (0, 0.90)]],                      # "00" cut in two beats one wide 0
+        [[(8, 0.90)], [(3, 0.70), (0, 0.60)]],                      # an 8 whole beats an 8 cut into "30"
+        [[(0, 0.70)], [(0, 0.90), (0, 0.75)]],                      # one 0 beats two unsure halves
+        [[(1, 0.97), (4, 0.50)], [(4, 0.80)], [(1, 0.99), (1, 0.40), (1, 0.99)]],
+    ]
+    results = []
+    for readings in cases:
+        shown = " or ".join(f'"{_text(reading)}" ({", ".join(f"{p:.0%}" for _, p in reading)})' for reading in readings)
+        on = f"the readings {shown}"
+        result = _integer(name, _call(name, best_reading, ([list(r) for r in readings],), on),
+                          "the position of the best reading in the list", on)
+        if not 0 <= result < len(readings):
+            _fail(f"On {on}, you returned {result}, but there are only {len(readings)} readings: "
+                  f"return a position from 0 to {len(readings) - 1}.")
+        results.append((readings, on, result))
+    hints = {"sum": "adding them rewards cutting the ink into more digits",
+             "mean": "an average forgets that every digit must be right at once",
+             "max": "the surest digit alone says nothing of the others",
+             "min": "the least sure digit alone leaves out how sure the others are"}
+    rule = next((rule for rule in hints
+                 if all(result == int(np.argmax(_reading_scores(readings)[rule])) for readings, _, result in results)), None)
+    for readings, on, result in results:
+        expected = int(np.argmax(_reading_scores(readings)["product"]))
+        if result == expected:
+            continue
+        sure = np.prod([p for _, p in readings[expected]])
+        chosen = np.prod([p for _, p in readings[result]])
+        said = (f'On {on}, you chose "{_text(readings[result])}" (every digit right with probability {chosen:.0%}), '
+                f'but "{_text(readings[expected])}" is all right with probability {sure:.0%}')
+        if rule is not None:
+            _fail(f"{said}: multiply each reading's probabilities ({hints[rule]}).")
+        _fail(f"{said}, so the answer is position {expected}: multiply each reading's probabilities and take the largest.")
+    _passed(f"{name}: the reading whose digits' probabilities multiply to the most, the one most likely all right.")

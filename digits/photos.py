@@ -4,6 +4,9 @@
 a PNG or JPEG as an upload button gives them, a PIL image or an array) and returns an `InkPicture`: a clean
 picture of the ink alone, dark on white, that `digits.recognize` reads, and how it maps back onto the photo.
 
+`find_printed_lines(photo)` runs steps 1 and 2 alone and returns the evened-out page with its printed lines
+(`PrintedLines`), for a look at them.
+
 The steps, each on a photo first shrunk to `WORK_SIDE` pixels on its longer side:
 
 1. *Even out the light.* The paper's brightness, estimated per colour channel by a morphological closing far
@@ -125,22 +128,67 @@ def ink_from_photo(photo) -> InkPicture:
     ValueError, TypeError
         An array that is not a picture (see `digits.to_mnist`).
     """
+    page = find_printed_lines(photo)
+    lines = _PrintedLines(page.lines, page.reach, page.paper)
+    ink = _cleaned(_ink_strength(page.flat, _darkness(page.flat), lines))
+    image = np.round(255.0 * (1.0 - ink)).astype(np.uint8)
+    return InkPicture(image, page.scale, page.angle, page.paper, page.photo_to_image)
+
+
+@dataclass(frozen=True)
+class PrintedLines:
+    """A photo's page evened out and turned straight, and where its printed lines run (`find_printed_lines`).
+
+    Every array is (H, W) in the pixels of the shrunk, turned photo (the pixels of `InkPicture.image`).
+    """
+
+    flat: np.ndarray = field(repr=False)
+    """(H, W, 3) float32 RGB in [0, 1]: the photo with its light evened out (paper about 1), turned by ``angle``."""
+    lines: np.ndarray = field(repr=False)
+    """(H, W) bool: the printed lines' own pixels, away from any stroke too thick to be a line."""
+    reach: np.ndarray = field(repr=False)
+    """(H, W) bool: every pixel a printed line runs through, the ink it crosses included, widened by a pixel."""
+    paper: str
+    """``"squared"``, ``"ruled"`` or ``"plain"`` (no printed lines: ``lines`` and ``reach`` are all False)."""
+    angle: float
+    """Degrees the photo was turned (anticlockwise) so that its lines run straight; 0 without lines."""
+    scale: float
+    """Picture pixels per photo pixel (at most 1)."""
+    photo_to_image: np.ndarray = field(repr=False, compare=False)
+    """(2, 3) float64 affine transform from photo pixels (x, y) to these arrays' pixels."""
+
+
+def find_printed_lines(photo) -> PrintedLines:
+    """Steps 1 and 2 of `ink_from_photo`: even out a photo's light, turn it straight, find its printed lines.
+
+    Parameters
+    ----------
+    photo
+        Anything `ink_from_photo` takes.
+
+    Returns
+    -------
+    PrintedLines
+        The evened-out page and its lines. Printed lines are thin (under `_LINE_THICKEST` pixels), long
+        (a third of the picture's side, straight along its rows or columns) and many (at least
+        `_LINES_PRESENT` separate ones the same way); squared paper has them both ways, ruled paper one way.
+
+    Raises
+    ------
+    NotAPictureError, ValueError, TypeError
+        As `ink_from_photo`, for what is not a picture.
+    """
     rgb, photo_side = _read(photo)
     rgb, scale = _shrunk(rgb, photo_side)
     flat = _evened_out(rgb)
-    darkness = _darkness(flat)
-    angle = _line_angle(darkness > _LINE_DARKNESS)
+    angle = _line_angle(_darkness(flat) > _LINE_DARKNESS)
     turn = _turn_matrix(flat.shape, angle)
     turned_flat = _turned(flat, turn)
-    turned_dark = _darkness(turned_flat)
-    lines = _printed_lines(turned_dark > _LINE_DARKNESS)
+    lines = _printed_lines(_darkness(turned_flat) > _LINE_DARKNESS)
     if lines.paper == "plain":  # the angle of no lines is no angle: leave the photo as it was taken
-        angle, turn, turned_flat, turned_dark = 0.0, _turn_matrix(flat.shape, 0.0), flat, darkness
-    strength = _ink_strength(turned_flat, turned_dark, lines)
-    ink = _cleaned(strength)
-    image = np.round(255.0 * (1.0 - ink)).astype(np.uint8)
+        angle, turn, turned_flat = 0.0, _turn_matrix(flat.shape, 0.0), flat
     photo_to_image = (turn @ np.diag([scale, scale, 1.0]))[:2]
-    return InkPicture(image, scale, angle, lines.paper, photo_to_image)
+    return PrintedLines(turned_flat, lines.pixels, lines.reach, lines.paper, angle, scale, photo_to_image)
 
 
 def _read(photo) -> tuple[np.ndarray, int]:

@@ -332,3 +332,62 @@ def doubt_tradeoff(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], chosen: 
     ax.legend(loc="lower right", fontsize=9)
     ax.set_title(title)
     return fig
+
+
+# ---------------------------------------------------------------- notebook 07: numbers and photos
+
+def _wide_figure(image: np.ndarray, title: str, height: float):
+    """A figure with one tick-free axes sized to ``image``'s proportions, ``height`` inches for the picture."""
+    rows, columns = np.shape(image)[:2]
+    fig = CourseFigure(figsize=(max(height * columns / max(rows, 1), 2.5), height + 0.45), layout="constrained")
+    ax = fig.subplots()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title)
+    return fig, ax
+
+
+def boxed(image: np.ndarray, boxes: Sequence[Sequence[float]], captions: Sequence[str] | None = None,
+          title: str = "Boxes on a picture", height: float = 2.6) -> Figure:
+    """A picture with boxes outlined on it, each with an optional caption above it.
+
+    ``image``: (H, W) grey (uint8 shown 0-255, floats with their own range) or (H, W, 3) RGB (uint8, or
+    floats in [0, 1]). ``boxes``: ``(x0, y0, x1, y1)`` in the picture's pixels, ends exclusive, as
+    `digits.recognize_number` gives them. ``captions``: one string per box. ``height``: inches of picture;
+    the width follows its shape. Raises ``ValueError`` when captions and boxes differ in number.
+    """
+    boxes = [tuple(float(v) for v in box) for box in boxes]
+    if captions is not None and len(captions) != len(boxes):
+        raise ValueError(f"{len(boxes)} boxes but {len(captions)} captions")
+    image = np.asarray(image)
+    fig, ax = _wide_figure(image, title, height)
+    limits = {"vmin": 0, "vmax": 255} if image.dtype == np.uint8 and image.ndim == 2 else {}
+    ax.imshow(image, cmap="gray", **limits)
+    for number, (x0, y0, x1, y1) in enumerate(boxes):
+        ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, edgecolor="tab:red", linewidth=1.5))
+        if captions is not None:
+            ax.text(x0, y0 - 2, captions[number], color="tab:red", fontsize=9, va="bottom", clip_on=False)
+    return fig
+
+
+def pieces(labels: np.ndarray, title: str = "Pieces of ink", height: float = 2.6) -> Figure:
+    """A label image with each piece in its own colour on white paper, its number written at its centre.
+
+    ``labels``: (H, W) integers, 0 for paper and 1..n for the pieces (as `cv2.connectedComponents` or
+    `digits.segment.Atoms.labels` give them). Neighbouring numbers get different colours (ten, repeating).
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    labels = np.asarray(labels)
+    count = int(labels.max()) if labels.size else 0
+    palette = colormaps["tab10"].colors
+    colours = ListedColormap([(1.0, 1.0, 1.0)] + [palette[k % len(palette)] for k in range(max(count, 1))])
+    fig, ax = _wide_figure(labels, title, height)
+    ax.imshow(labels, cmap=colours, vmin=-0.5, vmax=max(count, 1) + 0.5, interpolation="nearest")
+    for number in range(1, count + 1):
+        rows, columns = np.nonzero(labels == number)
+        if len(rows):
+            ax.text(columns.mean(), rows.mean(), str(number), ha="center", va="center", fontsize=9,
+                    color="black", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0})
+    return fig

@@ -16,7 +16,7 @@ from PIL import Image
 
 import digits
 from benchmarks.photos import TWELVE_MEGAPIXELS, make_photo, pen_pictures, scanned_pictures
-from digits.photos import WORK_SIDE, InkPicture, NotAPictureError, ink_from_photo
+from digits.photos import (WORK_SIDE, InkPicture, NotAPictureError, find_printed_lines, ink_from_photo)
 
 from conftest import needs_real_sets
 
@@ -203,3 +203,27 @@ def test_a_missing_file_is_named_in_the_error(tmp_path):
 def test_an_array_that_is_not_a_picture_is_refused_as_recognize_refuses_it(photo, error):
     with pytest.raises(error):
         ink_from_photo(photo)
+
+
+# ---------------------------------------------------------------- the printed-line finder, step by step
+
+@pytest.mark.parametrize("paper", ["squared", "ruled"])
+def test_the_printed_lines_found_are_those_ink_from_photo_takes_away(handwritten, paper):
+    picture, _ = handwritten[0]
+    photo = make_photo(picture, paper, "blue", np.random.default_rng(4), turn=3.0)
+    page, ink = find_printed_lines(photo), ink_from_photo(photo)
+    assert (page.paper, page.angle, page.scale) == (ink.paper, ink.angle, ink.scale)
+    assert np.array_equal(page.photo_to_image, ink.photo_to_image)
+    assert page.flat.shape == ink.image.shape + (3,) and page.flat.dtype == np.float32
+    assert page.lines.shape == ink.image.shape and page.lines.dtype == bool
+    rows_with_a_line = np.count_nonzero(page.lines.mean(axis=1) > 0.3)
+    columns_with_a_line = np.count_nonzero(page.lines.mean(axis=0) > 0.3)
+    assert rows_with_a_line >= 3 and (columns_with_a_line >= 3) == (paper == "squared")
+    assert (page.lines <= page.reach).all()
+    assert np.count_nonzero(ink.image[page.lines] < 128) < 0.01 * np.count_nonzero(page.lines)  # lines are not ink
+
+
+def test_plain_paper_has_no_printed_lines_and_is_not_turned(handwritten):
+    picture, _ = handwritten[0]
+    page = find_printed_lines(make_photo(picture, "plain", "black", np.random.default_rng(6)))
+    assert page.paper == "plain" and page.angle == 0.0 and not page.lines.any() and not page.reach.any()

@@ -168,3 +168,36 @@ def test_doubt_tradeoff_draws_one_curve_per_judge_and_marks_the_chosen_threshold
     assert ax.get_xscale() == "log"
     with pytest.raises(ValueError, match="differ"):
         plots.doubt_tradeoff({"c": (np.array([0.1]), np.array([0.1, 0.2]))})
+
+
+def test_boxed_outlines_each_box_where_it_lies_with_its_caption():
+    image = np.full((40, 120), 255, np.uint8)
+    fig = plots.boxed(image, [(10, 5, 30, 35), (50, 2, 100, 38)], captions=["4 100%", "2 97%"], title="A number")
+    [ax] = image_axes(fig)
+    rectangles = [patch for patch in ax.patches]
+    assert [(r.get_x(), r.get_y(), r.get_width(), r.get_height()) for r in rectangles] == [
+        (9.5, 4.5, 20.0, 30.0), (49.5, 1.5, 50.0, 36.0)]
+    assert [text.get_text() for text in ax.texts] == ["4 100%", "2 97%"]
+    assert ax.get_title() == "A number" and tick_free(ax)
+    assert fig.get_figwidth() > 2 * fig.get_figheight()  # as wide as the picture is
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_boxed_shows_a_colour_photo_and_refuses_a_caption_count_that_does_not_match():
+    photo = np.zeros((30, 40, 3), np.float32)
+    fig = plots.boxed(photo, [(1, 1, 5, 5)])
+    assert image_axes(fig)[0].images[0].get_array().shape == (30, 40, 3)
+    with pytest.raises(ValueError, match="2 boxes but 1 captions"):
+        plots.boxed(photo, [(1, 1, 5, 5), (6, 6, 9, 9)], captions=["one"])
+
+
+def test_pieces_gives_each_piece_its_own_colour_on_white_paper_and_numbers_it():
+    labels = np.zeros((20, 60), np.int32)
+    labels[2:18, 2:10], labels[2:18, 20:30], labels[5:10, 40:55] = 1, 2, 3
+    fig = plots.pieces(labels, title="Three pieces")
+    [ax] = image_axes(fig)
+    shown = ax.images[0]
+    colours = {tuple(np.round(shown.cmap(shown.norm(k)), 3)) for k in range(4)}
+    assert len(colours) == 4 and tuple(np.round(shown.cmap(shown.norm(0)), 3)) == (1.0, 1.0, 1.0, 1.0)
+    assert sorted(text.get_text() for text in ax.texts) == ["1", "2", "3"]
+    assert ax.get_title() == "Three pieces" and tick_free(ax)
