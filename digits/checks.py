@@ -43,8 +43,11 @@ from .preprocess import MNIST_BOX, MNIST_CENTER, MNIST_SIZE
 
 __all__ = [
     "CheckFailed",
+    "check_best_reading",
     "check_center_of_mass",
     "check_cnn_parameter_count",
+    "check_column_gaps",
+    "check_component_boxes",
     "check_conv_output_shape",
     "check_fit_in_box",
     "check_most_confused_pair",
