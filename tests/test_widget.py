@@ -637,7 +637,7 @@ def test_the_strokes_model_undoes_the_stroke_being_drawn_first():
 
 
 def test_the_strokes_model_rasterises_with_the_course_rasteriser():
-    drawing = PadStrokes(size=100)
+    drawing = PadStrokes(100)
     drawing.add([(20, 20), (80, 80)])
     drawing.begin(20, 80)  # the stroke being drawn is part of the picture
     image = drawing.image(width=8)
@@ -655,7 +655,7 @@ def test_the_strokes_model_returns_the_ink_to_paint():
 
 
 def test_the_strokes_model_drops_points_that_are_not_numbers_and_keeps_far_ones_near():
-    drawing = PadStrokes(size=100)
+    drawing = PadStrokes(100)
     assert drawing.add([(float("nan"), 1), ("x", 2), (None, 3)]) is None
     assert drawing.add([(10, 10), (1e9, -1e9)]) == ((10, 10), (200, -100))
 
