@@ -113,7 +113,11 @@ class JupyterLab:
         self.log_path = self.workdir / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
 
-    def url(self, path: str = "") -> str:
+    def url(self, path: str = "", workspace: str | None = None) -> str:
+        """The address of notebook ``path``; in a fresh JupyterLab workspace of that name when ``workspace`` is given
+        (so a second page shows that notebook alone, not the tabs another page left open)."""
+        if workspace:
+            return f"http://127.0.0.1:{self.port}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
         return f"http://127.0.0.1:{self.port}/lab/tree/{path}?token={self.token}"
 
     def _api(self, path: str, method: str = "GET", timeout: float = 5.0):

@@ -160,18 +160,19 @@ def number_page(browser, lab):
         'from digits import DrawingPad\nDrawingPad(number=True)')])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, lab.root / NUMBER_NOTEBOOK)
-    yield from opened_notebook(browser, lab, NUMBER_NOTEBOOK)
+    yield from opened_notebook(browser, lab, NUMBER_NOTEBOOK, workspace="number-pad")
 
 
-def opened_notebook(browser, lab, name: str, last_output: str | None = None):
-    """Open notebook ``name`` in a new page, run all its cells, wait for the pad (and ``last_output``); yield the page.
+def opened_notebook(browser, lab, name: str, last_output: str | None = None, workspace: str | None = None):
+    """Open notebook ``name`` in a new page (in its own JupyterLab ``workspace``, if given), run all its cells, wait
+    for the pad (and ``last_output``); yield the page.
 
     On a failure the page's screenshot, dialogs and JupyterLab's log are printed.
     """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
-        page.goto(lab.url(name), timeout=TIMEOUT_MS)
+        page.goto(lab.url(name, workspace), timeout=TIMEOUT_MS)
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=TIMEOUT_MS)
         run_all_cells(page)
         if last_output:
@@ -471,7 +472,7 @@ def test_the_result_is_styled_by_the_stylesheet_and_dark_theme_keeps_empty_bars_
 
 def upload(page, path: Path) -> str:
     """Click the pad's Photo button, choose ``path``; return the result's text once it has changed."""
-    before = result_text(page)
+    before = page.evaluate("() => document.querySelector('.digits-result').textContent")
     # The button opens a file input that is never in the page: the file is chosen in the chooser it opens.
     with page.expect_file_chooser() as chooser:
         page.locator(".digits-drawing-pad .digits-upload").click()
