@@ -39,8 +39,6 @@ def uploaded_file(value) -> tuple[str, bytes]:
     gives a ``memoryview``) and optionally ``"name"``. Raises `UploadError` when
     there is no file, when it is empty, or when it is larger than `MAX_BYTES`.
     """
-    if isinstance(value, dict):  # ipywidgets 7: {name: {"metadata": ..., "content": ...}}
-        value = [{"name": name, **entry} for name, entry in value.items()]
     if not value:
         raise UploadError("no file was uploaded: choose a photo (a PNG or JPEG file)")
     entry = value[-1]
