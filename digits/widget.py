@@ -190,7 +190,8 @@ class DrawingPad(widgets.HBox):
         frame.add_class("digits-frame")
 
         self.recognize_button = widgets.Button(
-            description="Recognize", button_style="primary", tooltip="Recognize the digit you drew", icon="search"
+            description="Recognize", button_style="primary", icon="search",
+            tooltip="Recognize the number you wrote" if self.number else "Recognize the digit you drew",
         )
         self.recognize_button.add_class("digits-recognize")
         self.undo_button = widgets.Button(description="Undo", tooltip="Remove the last stroke", icon="undo")
