@@ -299,11 +299,11 @@ class ResultView(widgets.VBox):
         self._show_alone(error_html(error))
 
     def _show_alone(self, result: str) -> None:
+        self.show_photo(None)  # before the message, so no photo shows under it
         self.result.value = result
         self.chart.value = ""
         self.network_view.value = b""
         self.details.layout.visibility = "hidden"
-        self.show_photo(None)
 
     def show_prediction(self, prediction, photo: bytes | None = None) -> None:
         """Show a `digits.Prediction`: the answer, the bars (greyed for a non-digit) and the network's picture.

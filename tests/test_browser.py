@@ -494,7 +494,7 @@ def test_a_photo_uploaded_through_the_button_is_read_and_a_text_file_is_refused(
         fake.write_text("Dear diary, this is not a picture.")
         text = upload(page, fake)
         assert text == "notes.png: not a picture the pad can read. Choose a photo (a PNG or JPEG file).", text
-        assert page.locator(".digits-photo-view").is_hidden()
+        page.locator(".digits-photo-view").wait_for(state="hidden")
     finally:
         clear(page)
 
