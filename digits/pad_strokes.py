@@ -51,16 +51,17 @@ def is_dot(strokes: Iterable[Sequence[Point]], width: float = LINE_WIDTH) -> boo
 
 
 class PadStrokes:
-    """The strokes drawn on a ``size`` x ``size`` pad, finished ones and the one being drawn.
+    """The strokes drawn on a pad ``width`` pixels wide and ``height`` high (square when ``height`` is not given).
 
     Points are kept as floats; a point that is not a finite number is dropped,
-    and one far off the pad is moved to within one pad width of it (a pointer
-    can report positions outside the canvas). The drawing methods return the
-    piece of ink that appeared, or ``None`` when nothing did.
+    and one far off the pad is moved to within one pad width (or height) of it
+    (a pointer can report positions outside the canvas). The drawing methods
+    return the piece of ink that appeared, or ``None`` when nothing did.
     """
 
-    def __init__(self, size: int = PAD_SIZE):
-        self.size = int(size)
+    def __init__(self, width: int = PAD_SIZE, height: int | None = None):
+        self.width = int(width)
+        self.height = int(width if height is None else height)
         self._finished: list[Stroke] = []
         self._current: list[Point] | None = None
 
@@ -83,15 +84,14 @@ class PadStrokes:
         return len(self.all_strokes())
 
     def point(self, x, y) -> Point | None:
-        """``(x, y)`` as floats within one pad width of the pad; ``None`` if either is not a finite number."""
+        """``(x, y)`` as floats within one pad width (height) of the pad; ``None`` if either is not a finite number."""
         try:
             x, y = float(x), float(y)
         except (TypeError, ValueError):
             return None
         if not (math.isfinite(x) and math.isfinite(y)):
             return None
-        reach = float(self.size)
-        return min(max(x, -reach), 2 * reach), min(max(y, -reach), 2 * reach)
+        return min(max(x, -self.width), 2.0 * self.width), min(max(y, -self.height), 2.0 * self.height)
 
     def begin(self, x, y) -> Stroke | None:
         """Put the pen down at ``(x, y)``, ending any stroke being drawn; returns the dot, or ``None``."""
@@ -144,8 +144,8 @@ class PadStrokes:
         self._current = None
 
     def image(self, width: float = LINE_WIDTH) -> np.ndarray:
-        """Every stroke drawn with a round pen ``width`` pixels wide: (size, size) uint8, 255 paper, 0 ink."""
-        return render_strokes(self.all_strokes(), self.size, width)
+        """Every stroke drawn with a round pen ``width`` pixels wide: (height, width) uint8, 255 paper, 0 ink."""
+        return render_strokes(self.all_strokes(), (self.height, self.width), width)
 
     def is_dot(self, width: float = LINE_WIDTH) -> bool:
         """Whether the drawing, with a pen ``width`` wide, is only a dot (see `is_dot`)."""

@@ -28,10 +28,26 @@ CSS classes:
   ``digits-bar`` (an SVG bar: ``digits-bar-track``, the whole length, and
   ``digits-bar-fill``, the probability) and ``digits-bar-value`` (``97%``);
 * ``digits-seen`` - "What the network saw", holding ``digits-network-view`` (the picture).
+
+In number mode (`number_html`, `number_digits_html`) the answer is ``digits-answer``
+with ``digits-number`` too; its ``digits-digit`` holds the whole number, each
+digit a ``digits-number-digit`` span, with ``digits-unsure-digit`` on a digit the
+network is not sure of and ``digits-not-digit-piece`` on a piece that looks like
+no digit (shown as ``?``). The answer's text starts with the number
+(``2026 — 97% ...``). The details then hold ``digits-number-digits``: a
+``digits-digit-card`` per digit, left to right, each with ``digits-card-image``
+(the 28x28 picture the network saw), ``digits-card-digit`` (its reading) and
+``digits-card-probability`` (``97%``, or "not a digit").
+
+For an uploaded photo, ``digits-photo`` holds ``digits-photo-view``, the ink
+found on the photo (boxes around the digits in number mode), and the result's
+messages may be ``digits-not-picture`` (the file is no picture) or
+``digits-no-writing`` (a photo with no writing on it).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Sequence
 
@@ -66,6 +82,18 @@ STYLESHEET = """
 .digits-greyed .digits-best .digits-bar-fill { fill: var(--jp-layout-color3, #bdbdbd); }
 .digits-seen { margin-left: 16px; }
 .digits-network-view { border: 1px solid var(--jp-layout-color4, #777); }
+.digits-number .digits-digit { letter-spacing: 0.05em; }
+.digits-unsure-digit { color: var(--jp-warn-color0, #b36b00); text-decoration: underline dotted; }
+.digits-not-digit-piece { color: var(--jp-ui-font-color2, #777); }
+.digits-number-digits { display: flex; flex-wrap: wrap; gap: 8px; }
+.digits-digit-card { display: flex; flex-direction: column; align-items: center; padding: 4px;
+    border: 1px solid var(--jp-layout-color3, #bdbdbd); }
+.digits-card-image { width: 56px; height: 56px; image-rendering: pixelated;
+    border: 1px solid var(--jp-layout-color4, #777); }
+.digits-card-digit { font-size: 1.6em; font-weight: bold; }
+.digits-card-probability { font-variant-numeric: tabular-nums; }
+.digits-photo { margin-top: 8px; }
+.digits-photo-view { border: 1px solid var(--jp-layout-color4, #777); }
 """
 """The pad's one stylesheet (the classes are listed in the module's docstring)."""
 
@@ -74,6 +102,14 @@ EMPTY = "Draw a digit first: the pad is empty."
 DOT = "That is only a dot. Draw a whole digit, large, across most of the pad."
 NOT_A_DIGIT = "That doesn't look like a digit \N{EM DASH} try drawing one."
 SURE = "The network is sure."
+NUMBER_PROMPT = "Write a number, then press <b>Recognize</b>."
+NUMBER_EMPTY = "Write a number first: the pad is empty."
+NUMBER_DOT = "That is only a dot. Write whole digits, large, across the height of the pad."
+NOT_A_NUMBER = "That doesn't look like a number \N{EM DASH} try writing one."
+NUMBER_SURE = "The network is sure of every digit."
+NOT_A_PICTURE = "not a picture the pad can read. Choose a photo (a PNG or JPEG file)."
+NO_WRITING = "No writing found on the photo: take it closer, with the digits large and dark."
+ORDINALS = ("1st", "2nd", "3rd")
 
 
 def article(digit: int) -> str:
@@ -129,6 +165,59 @@ def prediction_html(prediction) -> str:
     )
 
 
+def ordinal(place: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th`` ... for a place counted from 1."""
+    return ORDINALS[place - 1] if 1 <= place <= len(ORDINALS) else f"{place}th"
+
+
+def number_html(number) -> str:
+    """The answer for a `digits.NumberPrediction`: the number, how sure the network is of all of it, and why not.
+
+    The text starts with the number (``2026 — 97% ...``), a piece that looks like
+    no digit written as ``?`` and an unsure digit marked (``digits-unsure-digit``);
+    the note names each such digit in words. When no piece looks like a digit the
+    answer is the `NOT_A_NUMBER` message instead.
+    """
+    if not any(digit.is_digit for digit in number.digits):
+        return message_html(NOT_A_NUMBER, "digits-not-digit")
+    spans, notes = [], []
+    for place, digit in enumerate(number.digits, start=1):
+        if not digit.is_digit:
+            spans.append('<span class="digits-number-digit digits-not-digit-piece">?</span>')
+            notes.append(f"The {ordinal(place)} piece doesn't look like a digit.")
+        elif digit.unsure:
+            second = runner_up(digit.probabilities)
+            spans.append(f'<span class="digits-number-digit digits-unsure-digit">{digit.digit}</span>')
+            notes.append(f"Not sure of the {ordinal(place)} digit: {article(digit.digit)} {digit.digit}, "
+                         f"or maybe {article(second)} {second}?")
+        else:
+            spans.append(f'<span class="digits-number-digit">{digit.digit}</span>')
+    unsure = number.unsure or len(notes) > 0
+    note = " ".join(notes + ["Try writing it bigger and more clearly."]) if notes else NUMBER_SURE
+    return (
+        f'<div class="digits-answer digits-number {"digits-unsure" if unsure else "digits-sure"}">'
+        f'<span class="digits-digit">{"".join(spans)}</span>'
+        f'<span class="digits-probability"> \N{EM DASH} {number.probability:.0%}</span>'
+        f'<div class="digits-note">{note}</div></div>'
+    )
+
+
+def number_digits_html(number) -> str:
+    """A card per digit of a `digits.NumberPrediction`, left to right: the 28x28 picture, the reading, the probability."""
+    cards = []
+    for digit in number.digits:
+        picture = base64.b64encode(network_png(digit.image, 28)).decode("ascii")
+        reading = str(digit.digit) if digit.is_digit else "?"
+        probability = f"{digit.probability:.0%}" if digit.is_digit else "not a digit"
+        cards.append(
+            f'<div class="digits-digit-card"><img class="digits-card-image" alt="the 28x28 picture of {reading}" '
+            f'src="data:image/png;base64,{picture}"/><span class="digits-card-digit">{reading}</span>'
+            f'<span class="digits-card-probability">{probability}</span></div>'
+        )
+    return ('<div><b>Each digit, as the network saw it</b> (28&times;28)'
+            f'<div class="digits-number-digits">{"".join(cards)}</div></div>')
+
+
 def bars_html(probabilities: Sequence[float], best: int, greyed: bool = False) -> str:
     """The ten probabilities (each 0-1) as a table of bars, digit ``best`` highlighted; all grey if ``greyed``."""
     rows = []
@@ -162,15 +251,22 @@ def network_png(mnist: np.ndarray, side: int = NETWORK_VIEW) -> bytes:
     return encoded.tobytes()
 
 
+PHOTO_VIEW = 280
+"""Width, in screen pixels, of the picture of the ink found on an uploaded photo (at most)."""
+
+
 class ResultView(widgets.VBox):
-    """The result beside (or below) the canvas: the stylesheet, the result line and the details.
+    """The result beside (or below) the canvas: the stylesheet, the result line, the details and a photo.
 
     `result` is the result line (``digits-result``); `details` (``digits-details``)
-    holds `chart`, the probability bars, and `network_view`, the 28x28 picture; it
-    is hidden while a message shows.
+    holds `chart`, the probability bars (in number mode a card per digit), and
+    `network_view`, the 28x28 picture; it is hidden while a message shows.
+    `photo_view` (in ``digits-photo``) shows the ink found on an uploaded photo,
+    and is hidden for a drawing. ``number`` chooses the prompts of the number mode.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, number: bool = False, **kwargs):
+        self.number = bool(number)
         self.style_sheet = widgets.HTML(f"<style>{STYLESHEET}</style>", layout=widgets.Layout(display="none"))
         self.result = widgets.HTML()
         self.result.add_class("digits-result")
@@ -179,34 +275,61 @@ class ResultView(widgets.VBox):
         self.network_view = widgets.Image(format="png", width=NETWORK_VIEW, height=NETWORK_VIEW)
         self.network_view.layout = widgets.Layout(width=f"{NETWORK_VIEW + 2}px")
         self.network_view.add_class("digits-network-view")
-        seen = widgets.VBox([widgets.HTML("<b>What the network saw</b> (28&times;28)"), self.network_view])
-        seen.add_class("digits-seen")
-        self.details = widgets.HBox([self.chart, seen])
+        self.seen = widgets.VBox([widgets.HTML("<b>What the network saw</b> (28&times;28)"), self.network_view])
+        self.seen.add_class("digits-seen")
+        self.details = widgets.HBox([self.chart, self.seen], layout=widgets.Layout(flex_flow="row wrap"))
         self.details.add_class("digits-details")
-        super().__init__([self.style_sheet, self.result, self.details], **kwargs)
+        self.photo_view = widgets.Image(format="png")
+        self.photo_view.add_class("digits-photo-view")
+        self.photo = widgets.VBox([widgets.HTML("<b>The ink found on your photo</b>"), self.photo_view])
+        self.photo.add_class("digits-photo")
+        super().__init__([self.style_sheet, self.result, self.details, self.photo], **kwargs)
         self.show_prompt()
 
     def show_message(self, text: str, kind: str) -> None:
-        """Show a message (HTML ``text``, CSS class ``kind``) and hide the details."""
+        """Show a message (HTML ``text``, CSS class ``kind``) and hide the details and any photo."""
         self._show_alone(message_html(text, kind))
 
     def show_prompt(self) -> None:
-        """Invite the student to draw."""
-        self.show_message(PROMPT, "digits-prompt")
+        """Invite the student to draw (a digit, or a number in number mode)."""
+        self.show_message(NUMBER_PROMPT if self.number else PROMPT, "digits-prompt")
 
     def show_error(self, error: BaseException) -> None:
         """Say, in one short sentence, that something failed (`error_html`)."""
         self._show_alone(error_html(error))
 
     def _show_alone(self, result: str) -> None:
+        self.show_photo(None)  # before the message, so no photo shows under it
         self.result.value = result
         self.chart.value = ""
         self.network_view.value = b""
         self.details.layout.visibility = "hidden"
 
-    def show_prediction(self, prediction) -> None:
-        """Show a `digits.Prediction`: the answer, the bars (greyed for a non-digit) and the network's picture."""
+    def show_prediction(self, prediction, photo: bytes | None = None) -> None:
+        """Show a `digits.Prediction`: the answer, the bars (greyed for a non-digit) and the network's picture.
+
+        ``photo``: PNG bytes of the ink found on an uploaded photo, shown below; ``None`` for a drawing.
+        """
         self.result.value = prediction_html(prediction)
         self.chart.value = bars_html(prediction.probabilities, prediction.digit, greyed=not prediction.is_digit)
         self.network_view.value = network_png(prediction.image)
+        self.seen.layout.display = None
         self.details.layout.visibility = "visible"
+        self.show_photo(photo)
+
+    def show_number(self, number, photo: bytes | None = None) -> None:
+        """Show a `digits.NumberPrediction`: the number (`number_html`) and a card per digit (`number_digits_html`).
+
+        ``photo``: PNG bytes of the ink found on an uploaded photo, shown below; ``None`` for a drawing.
+        """
+        self.result.value = number_html(number)
+        self.chart.value = number_digits_html(number)
+        self.network_view.value = b""
+        self.seen.layout.display = "none"
+        self.details.layout.visibility = "visible"
+        self.show_photo(photo)
+
+    def show_photo(self, png: bytes | None) -> None:
+        """Show PNG bytes of the ink found on a photo below the result, or hide the photo (``None``)."""
+        self.photo_view.value = png or b""
+        self.photo.layout.display = None if png else "none"

@@ -1,12 +1,19 @@
-"""The drawing pad: draw a digit with the mouse or a finger, press Recognize.
+"""The drawing pad: draw a digit (or write a number) with the mouse or a finger, press Recognize.
 
 `DrawingPad()` is a notebook widget (an ipywidgets box) that wires three parts
 together: a 280x280 ipycanvas canvas whose pointer events become strokes of a
 `digits.pad_strokes.PadStrokes` (the drawing, with no widgets), the buttons
-(**Recognize**, **Undo**, **Clear**, a pen-width choice and a "Recognize as I
-draw" switch), and a `digits.result_view.ResultView` (the answer, the
-probability bars and the 28x28 image the network saw, styled by one stylesheet
-whose CSS classes that module lists).
+(**Recognize**, **Undo**, **Clear**, **Photo** to upload a picture, a pen-width
+choice and a "Recognize as I draw" switch), and a `digits.result_view.ResultView`
+(the answer, the probability bars and the 28x28 image the network saw, styled by
+one stylesheet whose CSS classes that module lists).
+
+``DrawingPad(number=True)`` is the number mode: a canvas three times as wide
+(840x280), read by `digits.recognize_number` with the pad's strokes; each digit
+gets a box on the canvas with its reading and probability, and the result is
+the whole number. An uploaded photo goes through `digits.ink_from_photo` and
+then the same recognise function as a drawing (`digits.pad_upload` reads the
+upload button's file).
 
 The pad rasterises its strokes itself (`render_strokes`, the one rasteriser of
 `digits.strokes`) when asked to recognize them, so it never reads pixels back
@@ -19,6 +26,7 @@ a student's own network.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 from typing import Callable, Iterable, Sequence
 
@@ -27,12 +35,16 @@ import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
 from . import strokes as strokes_module
+from .numbers import NumberPrediction, recognize_number as shipped_recognize_number
 from .pad_strokes import LINE_WIDTH, PAD_SIZE, MouseStrokes, PadStrokes, Point, Stroke, is_dot
+from .pad_upload import ACCEPT, BOX_COLOUR, UploadError, photo_png, uploaded_file
+from .photos import NotAPictureError, ink_from_photo
 from .preprocess import EmptyImageError
 from .recognize import Prediction, recognize as shipped_recognize, shipped_recognizer
-from .result_view import DOT, EMPTY, ResultView
+from .result_view import DOT, EMPTY, NO_WRITING, NOT_A_PICTURE, NUMBER_DOT, NUMBER_EMPTY, PHOTO_VIEW, ResultView
 
-__all__ = ["DrawingPad", "LINE_WIDTH", "MAX_SIZE", "MIN_SIZE", "PAD_SIZE", "is_dot", "render_strokes"]
+__all__ = ["DrawingPad", "LINE_WIDTH", "MAX_SIZE", "MIN_SIZE", "NUMBER_WIDTH", "PAD_SIZE", "is_dot",
+           "render_strokes"]
 
 _log = logging.getLogger(__name__)
 _log.addHandler(logging.NullHandler())  # a library must never print on its own: no traceback reaches a student
@@ -42,8 +54,14 @@ MIN_SIZE, MAX_SIZE = 28, 2048
 PEN_WIDTHS = {"thin": 0.5, "medium": 1.0, "thick": 1.75}
 """The pen widths offered, as multiples of the pad's ``line_width`` (medium)."""
 _PEN_TIPS = {"thin": "A thin pen", "medium": "The usual pen", "thick": "A thick pen"}
+NUMBER_WIDTH = 3
+"""In number mode the canvas is this many times as wide as it is high (840x280 at the usual size)."""
 INK = "black"
 PAPER = "white"
+BOX = "rgb({}, {}, {})".format(*BOX_COLOUR)
+"""The colour of the digit boxes and their labels on the canvas: not ink (black) and not paper."""
+BOX_LINE = 3
+"""Width of a digit box's lines on the canvas, in pixels."""
 
 
 def render_strokes(strokes: Iterable[Sequence[Point]], size: int = PAD_SIZE, width: float = LINE_WIDTH) -> np.ndarray:
@@ -83,12 +101,14 @@ def _pen_choices(line_width: float, size: int) -> list[tuple[str, float]]:
 
 
 class DrawingPad(widgets.HBox):
-    """A canvas to draw a digit on, with Recognize, Undo and Clear buttons, a pen choice and the result.
+    """A canvas to draw a digit (or a number) on, with Recognize, Undo, Clear and Photo buttons, a pen choice
+    and the result.
 
     Display it by making it the last expression of a notebook cell::
 
         from digits import DrawingPad
-        DrawingPad()
+        DrawingPad()             # one digit
+        DrawingPad(number=True)  # a whole number, on a wide canvas
 
     Parameters
     ----------
@@ -98,20 +118,30 @@ class DrawingPad(widgets.HBox):
         `digits.recognize` (the shipped model) by default; ``digits.Recognizer(model)``
         uses any Keras model.
     size : int
-        Side of the canvas in pixels, `MIN_SIZE` to `MAX_SIZE`.
+        Side of the canvas in pixels, `MIN_SIZE` to `MAX_SIZE`; in number mode its
+        height (it is `NUMBER_WIDTH` times as wide).
     line_width : float
         The medium pen's width in pixels, 1 to ``size / 2``; thin and thick are
         half and 1.75 times that (`PEN_WIDTHS`). The chosen pen draws the whole drawing.
     recognize_as_you_draw : bool
         Start with "Recognize as I draw" on: the answer follows every stroke.
+    number : bool
+        Number mode: a wide canvas for a whole number, read by ``recognize_number``;
+        each digit is boxed on the canvas with its reading and probability.
+    recognize_number : callable, optional
+        Number mode's recognise function: takes the drawing, a (height, width)
+        uint8 grey image, and the keyword ``strokes`` (the pad's strokes, in canvas
+        pixels, or ``None`` for a photo), and returns a `digits.NumberPrediction`;
+        may raise `digits.EmptyImageError`. `digits.recognize_number` by default.
 
     Raises ``ValueError`` for a size or pen it cannot draw with, ``TypeError``
-    when ``recognize`` cannot be called.
+    when ``recognize`` or ``recognize_number`` cannot be called.
 
     The same can be done from code: `add_stroke` draws, `recognize` recognizes
-    (returns the `digits.Prediction`, or ``None`` when there is nothing to
-    recognize or it failed), `undo` removes the last stroke, `clear` starts over,
-    `image` is the picture that is recognized.
+    (returns the `digits.Prediction`, in number mode the `digits.NumberPrediction`,
+    or ``None`` when there is nothing to recognize or it failed), `undo` removes
+    the last stroke, `clear` starts over, `image` is the picture that is
+    recognized, `recognize_photo` reads a photo (as the Photo button does).
     """
 
     def __init__(
@@ -120,11 +150,18 @@ class DrawingPad(widgets.HBox):
         size: int = PAD_SIZE,
         line_width: float = LINE_WIDTH,
         recognize_as_you_draw: bool = False,
+        number: bool = False,
+        recognize_number: Callable[..., NumberPrediction] = shipped_recognize_number,
     ):
         if not callable(recognize):
             raise TypeError(
                 "recognize must be a function that takes a picture and returns a digits.Prediction, such as "
                 f"digits.recognize or digits.Recognizer(model); got {recognize!r}"
+            )
+        if not callable(recognize_number):
+            raise TypeError(
+                "recognize_number must be a function that takes a picture and strokes and returns a "
+                f"digits.NumberPrediction, such as digits.recognize_number; got {recognize_number!r}"
             )
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not MIN_SIZE <= size <= MAX_SIZE:
             raise ValueError(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}, got {size!r}")
@@ -133,26 +170,37 @@ class DrawingPad(widgets.HBox):
         ):
             raise ValueError(f"line_width must be from 1 to half the size ({size / 2:g}) pixels, got {line_width!r}")
         self.size = int(size)
+        self.number = bool(number)
+        self.width = self.size * (NUMBER_WIDTH if self.number else 1)
+        """The canvas's width in pixels (its height is `size`)."""
         self._recognize = recognize
-        self._drawing = PadStrokes(self.size)
+        self._recognize_number = recognize_number
+        self._drawing = PadStrokes(self.width, self.size)
         self._mouse = MouseStrokes(self._drawing)
-        self.prediction: Prediction | None = None
-        """The last result, or ``None`` when there is none."""
+        self._boxes_on_canvas = False
+        self.prediction: Prediction | NumberPrediction | None = None
+        """The last result (a `digits.NumberPrediction` in number mode), or ``None`` when there is none."""
 
-        self.canvas = Canvas(width=self.size, height=self.size)
-        self.canvas.layout = widgets.Layout(width=f"{self.size}px", height=f"{self.size}px")
+        self.canvas = Canvas(width=self.width, height=self.size)
+        # The canvas never shrinks: a wide one scrolls sideways inside its frame where the window is narrower.
+        self.canvas.layout = widgets.Layout(width=f"{self.width}px", height=f"{self.size}px",
+                                            min_width=f"{self.width}px", flex="0 0 auto")
         self.canvas.add_class("digits-pad")
-        frame = widgets.Box([self.canvas])
+        frame = widgets.Box([self.canvas], layout=widgets.Layout(max_width="100%", overflow="auto hidden"))
         frame.add_class("digits-frame")
 
         self.recognize_button = widgets.Button(
-            description="Recognize", button_style="primary", tooltip="Recognize the digit you drew", icon="search"
+            description="Recognize", button_style="primary", icon="search",
+            tooltip="Recognize the number you wrote" if self.number else "Recognize the digit you drew",
         )
         self.recognize_button.add_class("digits-recognize")
         self.undo_button = widgets.Button(description="Undo", tooltip="Remove the last stroke", icon="undo")
         self.undo_button.add_class("digits-undo")
         self.clear_button = widgets.Button(description="Clear", tooltip="Start again with an empty pad", icon="eraser")
         self.clear_button.add_class("digits-clear")
+        self.upload = widgets.FileUpload(accept=ACCEPT, multiple=False, description="Photo", icon="camera",
+                                         tooltip="Read a photo of a digit or a number on paper (PNG or JPEG)")
+        self.upload.add_class("digits-upload")
         pens = _pen_choices(float(line_width), self.size)
         self.pen = widgets.ToggleButtons(
             options=pens, value=float(line_width), tooltips=[_PEN_TIPS[name] for name, _ in pens],
@@ -162,18 +210,19 @@ class DrawingPad(widgets.HBox):
         pen_row = widgets.HBox([widgets.Label("Pen:"), self.pen], layout=widgets.Layout(align_items="center"))
         self.live = widgets.Checkbox(value=bool(recognize_as_you_draw), description="Recognize as I draw", indent=False)
         self.live.add_class("digits-live")
-        self.view = ResultView(layout=widgets.Layout(flex="1 1 320px", min_width="0"))
+        self.view = ResultView(number=self.number, layout=widgets.Layout(flex="1 1 320px", min_width="0"))
 
         # The canvas column never shrinks (a squeezed canvas would be clipped and its buttons cut
         # to "Reco..."); where there is no room beside it, the results wrap below it.
-        for button in (self.recognize_button, self.undo_button, self.clear_button):
+        # In number mode the canvas column takes the whole width, and may be narrower than the canvas.
+        for button in (self.recognize_button, self.undo_button, self.clear_button, self.upload):
             button.layout = widgets.Layout(width="auto", flex="0 0 auto")
-        buttons = widgets.HBox([self.recognize_button, self.undo_button, self.clear_button],
+        buttons = widgets.HBox([self.recognize_button, self.undo_button, self.clear_button, self.upload],
                                layout=widgets.Layout(flex_flow="row wrap"))
-        left = widgets.VBox(
-            [frame, buttons, pen_row, self.live],
-            layout=widgets.Layout(margin="0 24px 8px 0", flex="0 0 auto", min_width=f"{self.size + 4}px"),
-        )
+        column = (widgets.Layout(margin="0 0 8px 0", flex="1 1 100%", min_width="0", max_width="100%")
+                  if self.number else
+                  widgets.Layout(margin="0 24px 8px 0", flex="0 0 auto", min_width=f"{self.size + 4}px"))
+        left = widgets.VBox([frame, buttons, pen_row, self.live], layout=column)
         super().__init__([left, self.view], layout=widgets.Layout(padding="10px", flex_flow="row wrap",
                                                                    align_items="flex-start"))
         self.add_class("digits-drawing-pad")
@@ -191,6 +240,7 @@ class DrawingPad(widgets.HBox):
         self.undo_button.on_click(self._on_undo_clicked)
         self.clear_button.on_click(self._on_clear_clicked)
         self.live.observe(self._on_live_changed, names="value")
+        self.upload.observe(self._on_upload, names="value")
         self.pen.observe(self._on_pen_changed, names="value")
 
         self._redraw()
@@ -231,7 +281,7 @@ class DrawingPad(widgets.HBox):
         return self._drawing.strokes
 
     def image(self) -> np.ndarray:
-        """The drawing as a (size, size) uint8 grey image, black ink on white."""
+        """The drawing as a (size, width) uint8 grey image, black ink on white (square unless in number mode)."""
         return self._drawing.image(self.line_width)
 
     def add_stroke(self, points: Iterable[Point]) -> None:
@@ -243,30 +293,83 @@ class DrawingPad(widgets.HBox):
 
     # Actions
 
-    def recognize(self) -> Prediction | None:
-        """Recognize the drawing and show the result.
+    def recognize(self) -> Prediction | NumberPrediction | None:
+        """Recognize the drawing and show the result (in number mode, boxes around the digits on the canvas too).
 
-        Returns the `digits.Prediction`, or ``None`` when the pad is empty, holds
-        only a dot, or recognition failed (the pad then says so instead of the digit).
+        Returns the `digits.Prediction` (number mode: the `digits.NumberPrediction`),
+        or ``None`` when the pad is empty, holds only a dot, or recognition failed
+        (the pad then says so instead of the answer).
         """
         self.prediction = None
+        if self._boxes_on_canvas:
+            self._redraw()
         if self._drawing.is_dot(self.line_width):
-            self.view.show_message(DOT, "digits-dot")
+            self.view.show_message(NUMBER_DOT if self.number else DOT, "digits-dot")
             return None
         try:
-            prediction = self._recognize(self.image())
-            if not isinstance(prediction, Prediction):
-                raise TypeError(f"the recognize function returned {type(prediction).__name__}, not a digits.Prediction")
+            prediction = self._read(self.image(), self._drawing.all_strokes())
         except EmptyImageError:
-            self.view.show_message(EMPTY, "digits-empty")
+            self.view.show_message(NUMBER_EMPTY if self.number else EMPTY, "digits-empty")
             return None
         except Exception as error:  # noqa: BLE001 - shown as a short message, logged in full
             _log.debug("drawing pad: recognition failed", exc_info=True)
             self.view.show_error(error)
             return None
         self.prediction = prediction
-        self.view.show_prediction(prediction)
+        if self.number:
+            self.view.show_number(prediction)
+            self._draw_boxes(prediction)
+        else:
+            self.view.show_prediction(prediction)
         return prediction
+
+    def recognize_photo(self, photo, name: str | None = None) -> Prediction | NumberPrediction | None:
+        """Read a photo of a digit (number mode: of a number) on paper and show the ink found and the answer.
+
+        ``photo``: anything `digits.ink_from_photo` takes (the bytes of a PNG or
+        JPEG file, a path, an array); ``name``, the file's name, for the message
+        when it is no picture. Returns what `recognize` returns, or ``None``
+        when the photo is no picture, shows no writing, or recognition failed (the
+        pad says so in one line). The drawing on the canvas is kept.
+        """
+        self.prediction = None
+        if self._boxes_on_canvas:
+            self._redraw()  # boxes of an earlier drawing's answer would not match the photo's
+        try:
+            picture = ink_from_photo(photo)
+            prediction = self._read(picture.image, None)
+        except NotAPictureError as error:
+            text = f"{name}: {NOT_A_PICTURE}" if name else _sentence(error)
+            self.view.show_message(html.escape(text), "digits-not-picture")
+            return None
+        except EmptyImageError:
+            self.view.show_message(NO_WRITING, "digits-no-writing")
+            return None
+        except Exception as error:  # noqa: BLE001 - shown as a short message, logged in full
+            _log.debug("drawing pad: reading the photo failed", exc_info=True)
+            self.view.show_error(error)
+            return None
+        self.prediction = prediction
+        boxes = prediction.boxes if self.number else ()
+        png = photo_png(picture.image, boxes, PHOTO_VIEW)
+        if self.number:
+            self.view.show_number(prediction, photo=png)
+        else:
+            self.view.show_prediction(prediction, photo=png)
+        return prediction
+
+    def _read(self, image: np.ndarray, strokes) -> Prediction | NumberPrediction:
+        """The pad's recognise function's answer for ``image`` (number mode: with ``strokes``), checked."""
+        if self.number:
+            answer = self._recognize_number(image, strokes=strokes)
+            if not isinstance(answer, NumberPrediction):
+                raise TypeError(
+                    f"the recognize_number function returned {type(answer).__name__}, not a digits.NumberPrediction")
+            return answer
+        answer = self._recognize(image)
+        if not isinstance(answer, Prediction):
+            raise TypeError(f"the recognize function returned {type(answer).__name__}, not a digits.Prediction")
+        return answer
 
     def undo(self) -> None:
         """Remove the last stroke and redraw the canvas.
@@ -280,7 +383,7 @@ class DrawingPad(widgets.HBox):
             self._drawing_changed()
 
     def clear(self) -> None:
-        """Erase the drawing and the result."""
+        """Erase the drawing, the result and the digit boxes."""
         self._drawing.clear()
         self._mouse.finish()
         self.prediction = None
@@ -299,6 +402,7 @@ class DrawingPad(widgets.HBox):
 
     @_safely
     def _on_mouse_down(self, x: float, y: float) -> None:
+        self._remove_boxes()
         self._paint(self._mouse.press(x, y))
 
     @_safely
@@ -319,6 +423,7 @@ class DrawingPad(widgets.HBox):
     @_safely
     def _on_touch_start(self, touches: list[Point]) -> None:
         if touches:
+            self._remove_boxes()
             self._paint(self._mouse.press(*touches[0]))
 
     @_safely
@@ -348,6 +453,20 @@ class DrawingPad(widgets.HBox):
     @_safely
     def _on_clear_clicked(self, _button) -> None:
         self.clear()
+
+    @_safely
+    def _on_upload(self, change) -> None:
+        if not change["new"]:  # the button was emptied, below
+            return
+        try:
+            name, data = uploaded_file(change["new"])
+        except UploadError as error:
+            self.prediction = None
+            self.view.show_message(html.escape(_sentence(error)), "digits-not-picture")
+        else:
+            self.recognize_photo(data, name)
+        finally:
+            self.upload.value = ()  # so the same file can be chosen again
 
     @_safely
     def _on_live_changed(self, change) -> None:
@@ -386,12 +505,37 @@ class DrawingPad(widgets.HBox):
                 if len(piece) > 2:
                     self.canvas.stroke_lines(np.asarray(piece, np.float64))  # an array: sent as a binary buffer
 
+    def _draw_boxes(self, number: NumberPrediction) -> None:
+        """Draw a box around each digit on the canvas, labelled with its reading and probability."""
+        with hold_canvas():
+            self.canvas.stroke_style = BOX
+            self.canvas.fill_style = BOX
+            self.canvas.line_width = BOX_LINE
+            self.canvas.font = "bold 16px sans-serif"
+            self.canvas.text_baseline = "top"
+            for (x0, y0, x1, y1), digit in zip(number.boxes, number.digits):
+                x0, y0 = max(x0 - BOX_LINE, 1), max(y0 - BOX_LINE, 1)
+                x1, y1 = min(x1 + BOX_LINE, self.width - 1), min(y1 + BOX_LINE, self.size - 1)
+                self.canvas.stroke_rect(x0, y0, x1 - x0, y1 - y0)
+                label = (f"{digit.digit}{'?' if digit.unsure else ''} {digit.probability:.0%}"
+                         if digit.is_digit else "not a digit")
+                below = y1 + 4 if y1 + 22 <= self.size else y1 - 20  # under the box, or inside it at the bottom
+                self.canvas.fill_text(label, x0 + 2, below)
+            self._set_pen()
+        self._boxes_on_canvas = True
+
+    def _remove_boxes(self) -> None:
+        """A new stroke begins: the boxes of the last answer no longer fit the drawing."""
+        if self._boxes_on_canvas:
+            self._redraw()
+
     def _redraw(self) -> None:
         """Paint the paper and every stroke again (after Undo, Clear or a new pen, or for a new browser view)."""
+        self._boxes_on_canvas = False
         with hold_canvas():
             self.canvas.clear()
             self.canvas.fill_style = PAPER
-            self.canvas.fill_rect(0, 0, self.size, self.size)
+            self.canvas.fill_rect(0, 0, self.width, self.size)
             self._set_pen()
             for stroke in self._drawing.all_strokes():
                 x, y = stroke[0]
@@ -404,10 +548,17 @@ class DrawingPad(widgets.HBox):
 
         Done for the shipped model and for a `digits.Recognizer`; another function is first run at the first Recognize.
         """
-        recognizer = shipped_recognizer if self._recognize is shipped_recognize else lambda: self._recognize
+        shipped = self._recognize_number is shipped_recognize_number if self.number else (
+            self._recognize is shipped_recognize)
+        recognizer = shipped_recognizer if shipped else lambda: self._recognize
         try:
             predict = getattr(recognizer(), "predict_mnist", None)
             if predict is not None:
                 predict(np.zeros((1, 28, 28), np.float32))
         except Exception:  # noqa: BLE001 - Recognize will report it, briefly
             _log.warning("drawing pad: could not load the model in advance", exc_info=True)
+
+
+def _sentence(error: BaseException) -> str:
+    """An error's message as one line: its first, or the error's name when it has no message."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,4 +1,5 @@
-"""Helpers for the browser test: find Chromium, run JupyterLab headless on a copy of the notebooks.
+"""Helpers for the pad's tests: find Chromium, run JupyterLab headless on a copy of the notebooks, and write
+a number on the pad with real writers' strokes (`written_number`).
 
 JupyterLab is started on a free localhost port with a random token, its root a
 temporary copy of ``notebooks/`` (running cells in the browser saves notebooks
@@ -23,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -42,6 +44,33 @@ INSTALL_HINT = (
     "`sudo apt-get install chromium` and `python -m pip install playwright` "
     "(the test drives the system's Chromium; it never downloads a browser)"
 )
+
+
+PEN_STROKES = "pendigits_dev_strokes.json"
+"""The real writers' pen strokes numbers are written with (``../shared/data/handwriting/``, for measuring only)."""
+
+
+def have_pen_strokes() -> bool:
+    """Whether the real writers' strokes `written_number` uses are beside the repository."""
+    from benchmarks.real_sets import HANDWRITING
+
+    return (HANDWRITING / PEN_STROKES).is_file()
+
+
+def written_number(text: str, line_height: float = 180.0, pen: float = 20.0) -> list[list[tuple[float, float]]]:
+    """Strokes writing ``text`` on the 840x280 number pad, in canvas pixels, each stroke a list of points.
+
+    Each digit is the first sample with its label in the pendigits measuring set (a rule, not a choice by
+    eye), written ``line_height`` pixels high on a straight baseline with ordinary gaps, by
+    `benchmarks.whole_numbers.compose_number`. Raises FileNotFoundError without the set.
+    """
+    from benchmarks.whole_numbers import SPACINGS, compose_number, load_strokes
+
+    strokes, labels = load_strokes(PEN_STROKES)
+    picks = [strokes[int(np.flatnonzero(labels == int(char))[0])] for char in text]
+    number = compose_number(picks, text, np.random.default_rng(0), SPACINGS["normal"], pen=pen,
+                            line_height=line_height, wander=0.0, digit_size=(1.0, 1.0))
+    return [[(round(float(x), 1), round(float(y), 1)) for x, y in stroke] for stroke in number.strokes]
 
 
 def find_chromium() -> str | None:
@@ -84,7 +113,11 @@ class JupyterLab:
         self.log_path = self.workdir / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
 
-    def url(self, path: str = "") -> str:
+    def url(self, path: str = "", workspace: str | None = None) -> str:
+        """The address of notebook ``path``; in a fresh JupyterLab workspace of that name when ``workspace`` is given
+        (so a second page shows that notebook alone, not the tabs another page left open)."""
+        if workspace:
+            return f"http://127.0.0.1:{self.port}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
         return f"http://127.0.0.1:{self.port}/lab/tree/{path}?token={self.token}"
 
     def _api(self, path: str, method: str = "GET", timeout: float = 5.0):

@@ -6,12 +6,18 @@ several digits on the pad with the mouse, presses Recognize, reads the result,
 and presses Clear. It also times each click on Recognize until the result
 appears on the page. It presses Undo, draws strokes that leave the canvas and
 come back or start outside it, keeps the canvas whole in narrow and wide
-windows, and reads the pad's colours in JupyterLab's dark theme.
+windows, reads the pad's colours in JupyterLab's dark theme, and uploads a photo
+through the pad's Photo button. In the same JupyterLab, a notebook of its own
+shows the number pad (``DrawingPad(number=True)``): "2026" is written on it with
+real writers' strokes, read, boxed and cleared, a photo of a number is uploaded,
+and its wide canvas stays whole (scrolling sideways in a narrow window).
 
 Options (environment variables):
 
 * ``DIGITS_SCREENSHOT=docs/drawing-pad.png`` saves a picture of the pad showing a
   recognised digit (the README's picture);
+* ``DIGITS_NUMBER_SCREENSHOT=docs/number-pad.png`` saves a picture of the number pad
+  having read "2026";
 * ``DIGITS_BROWSER_ROUNDS=3`` draws the digits that many times, for more latency samples.
 
 Without Chromium (or Playwright) the test is skipped with instructions, except
@@ -28,9 +34,14 @@ from pathlib import Path
 
 import pytest
 
+import cv2
+import nbformat
+import numpy as np
+
 from digits.widget import render_strokes
 
-from browser_support import CHROMIUM_ARGS, INSTALL_HINT, REPO, JupyterLab, find_chromium
+from browser_support import (CHROMIUM_ARGS, INSTALL_HINT, REPO, JupyterLab, find_chromium, have_pen_strokes,
+                             written_number)
 from drawn_digits import DRAWN_DIGITS
 
 pytestmark = pytest.mark.browser
@@ -39,6 +50,9 @@ NOTEBOOK = "06_draw_and_recognize.ipynb"
 BROWSER_DIGITS = (1, 0, 4, 7)
 """Drawn in this order; the last one is in the screenshot."""
 RESULT = re.compile(r"^(\d) \N{EM DASH} (\d{1,3})%")
+NUMBER_NOTEBOOK = "number_pad.ipynb"
+"""Written into JupyterLab's copy of the notebooks: a cell showing the number pad."""
+NUMBER_RESULT = re.compile(r"^(\d+) \N{EM DASH} (\d{1,3})%")
 TIMEOUT_MS = 90_000
 """For slow steps: JupyterLab's first page load, starting the kernel and TensorFlow."""
 STEP_TIMEOUT_MS = 20_000
@@ -132,22 +146,45 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pad_page(browser, lab):
     """The drawing notebook open in JupyterLab, all cells run, the pad on screen."""
+    # The last code cell compares two runtimes: when its answer is there, every cell has run
+    # and the kernel is free for the pad.
+    yield from opened_notebook(browser, lab, NOTEBOOK, last_output="The ten probabilities differ")
+
+
+@pytest.fixture(scope="module")
+def number_page(browser, lab):
+    """A notebook showing the number pad, ``DrawingPad(number=True)``, in the same JupyterLab, its cell run."""
+    if not have_pen_strokes():
+        pytest.skip("the real pen strokes (*_strokes.json) that write 2026 are not beside the repository")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'from digits import DrawingPad\nDrawingPad(number=True)')])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, lab.root / NUMBER_NOTEBOOK)
+    yield from opened_notebook(browser, lab, NUMBER_NOTEBOOK, workspace="number-pad")
+
+
+def opened_notebook(browser, lab, name: str, last_output: str | None = None, workspace: str | None = None):
+    """Open notebook ``name`` in a new page (in its own JupyterLab ``workspace``, if given), run all its cells, wait
+    for the pad (and ``last_output``); yield the page.
+
+    On a failure the page's screenshot, dialogs and JupyterLab's log are printed.
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
-        page.goto(lab.url(NOTEBOOK), timeout=TIMEOUT_MS)
+        page.goto(lab.url(name, workspace), timeout=TIMEOUT_MS)
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=TIMEOUT_MS)
         run_all_cells(page)
-        # The last code cell compares two runtimes: when its answer is there, every cell has run
-        # and the kernel is free for the pad.
-        page.locator(".jp-OutputArea-output", has_text="The ten probabilities differ").wait_for(timeout=TIMEOUT_MS)
+        if last_output:
+            page.locator(".jp-OutputArea-output", has_text=last_output).wait_for(timeout=TIMEOUT_MS)
+        page.locator("canvas.digits-pad").wait_for(state="attached", timeout=TIMEOUT_MS)
         page.locator("canvas.digits-pad").scroll_into_view_if_needed()
         page.locator("canvas.digits-pad").wait_for(state="visible")
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.all_inner_texts()
         yield page
     except Exception:
-        shot = lab.workdir / "failure.png"
+        shot = lab.workdir / f"failure-{Path(name).stem}.png"
         page.screenshot(path=str(shot))
         dialogs = page.locator(".jp-Dialog").all_inner_texts()
         print(f"Screenshot: {shot}\nDialogs: {dialogs}\nJupyterLab log:\n{lab.log()}")
@@ -261,7 +298,8 @@ def recognize(page) -> tuple[str, float]:
 def clear(page) -> None:
     page.locator(".digits-clear").click()
     page.wait_for_function(
-        "() => document.querySelector('.digits-result').textContent.includes('Draw a digit')", timeout=STEP_TIMEOUT_MS
+        "() => /Draw a digit|Write a number/.test(document.querySelector('.digits-result').textContent)",
+        timeout=STEP_TIMEOUT_MS,
     )
     page.wait_for_function(f"() => ({COUNT_INK})() === 0", timeout=STEP_TIMEOUT_MS)
 
@@ -427,3 +465,121 @@ def test_the_result_is_styled_by_the_stylesheet_and_dark_theme_keeps_empty_bars_
     finally:
         choose_theme(page, "JupyterLab Light")
         clear(page)
+
+
+# Photos, through the real Photo button
+
+
+def upload(page, path: Path) -> str:
+    """Click the pad's Photo button, choose ``path``; return the result's text once it has changed."""
+    before = page.evaluate("() => document.querySelector('.digits-result').textContent")
+    # The button opens a file input that is never in the page: the file is chosen in the chooser it opens.
+    with page.expect_file_chooser() as chooser:
+        page.locator(".digits-drawing-pad .digits-upload").click()
+    chooser.value.set_files(str(path))
+    page.wait_for_function("(before) => document.querySelector('.digits-result').textContent !== before",
+                           arg=before, timeout=STEP_TIMEOUT_MS)
+    return result_text(page)
+
+
+def test_a_photo_uploaded_through_the_button_is_read_and_a_text_file_is_refused(pad_page, tmp_path):
+    page = pad_page
+    photo = tmp_path / "seven.png"
+    cv2.imwrite(str(photo), render_strokes(DRAWN_DIGITS[7]))
+    try:
+        text = upload(page, photo)
+        assert text.startswith("7 \N{EM DASH} "), text
+        page.locator(".digits-photo-view").wait_for(state="visible")
+        fake = tmp_path / "notes.png"
+        fake.write_text("Dear diary, this is not a picture.")
+        text = upload(page, fake)
+        assert text == "notes.png: not a picture the pad can read. Choose a photo (a PNG or JPEG file).", text
+        page.locator(".digits-photo-view").wait_for(state="hidden")
+    finally:
+        clear(page)
+
+
+# The number pad
+
+
+COUNT_BOX = """() => {
+    const canvas = document.querySelector('canvas.digits-pad');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let box = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        if (data[i] > 200 && data[i + 1] > 50 && data[i + 1] < 130 && data[i + 2] < 60) box++;
+    }
+    return box;
+}"""
+"""Counts the pixels of the digit boxes (orange: `digits.pad_upload.BOX_COLOUR`) on the canvas."""
+
+
+def test_a_number_written_with_the_mouse_is_read_boxed_and_cleared(number_page):
+    page = number_page
+    assert result_text(page).startswith("Write a number")
+    page.locator("canvas.digits-pad").scroll_into_view_if_needed()
+    strokes = written_number("2026")
+    draw(page, strokes)
+    ink = settled_ink(page)
+    expected = int((render_strokes(strokes, (280, 840), 20) < 128).sum())
+    assert 0.85 * expected <= ink <= 1.15 * expected, (ink, expected)
+    text, seconds = recognize(page)
+    print(f"\nNumber pad: Recognize click to result {seconds * 1000:.0f} ms")
+    assert NUMBER_RESULT.match(text) and text.startswith("2026 \N{EM DASH} "), text
+    page.wait_for_function(f"() => ({COUNT_BOX})() > 500", timeout=STEP_TIMEOUT_MS)  # four boxes on the canvas
+    assert page.locator(".digits-digit-card").count() == 4
+    screenshot = os.environ.get("DIGITS_NUMBER_SCREENSHOT")
+    if screenshot:
+        path = Path(screenshot) if Path(screenshot).is_absolute() else REPO / screenshot
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.locator(".jp-OutputArea-output:has(.digits-drawing-pad)").screenshot(path=str(path))
+    clear(page)
+    assert ink_on_canvas(page) == 0 and page.evaluate(COUNT_BOX) == 0
+    assert page.locator(".digits-digit-card").count() == 0
+
+
+def test_a_photo_of_a_number_uploaded_through_the_button_is_read(number_page, tmp_path):
+    page = number_page
+    written = render_strokes(written_number("2026"), (280, 840), 20).astype(np.float32)
+    light = np.linspace(0.75, 1.0, written.shape[1], dtype=np.float32)[None, :]  # lit from the right
+    paper = np.clip(written * light * np.array([[0.98]], np.float32), 0, 255).astype(np.uint8)
+    photo = tmp_path / "year.jpg"
+    cv2.imwrite(str(photo), cv2.cvtColor(paper, cv2.COLOR_GRAY2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    try:
+        text = upload(page, photo)
+        assert text.startswith("2026 \N{EM DASH} "), text
+        page.locator(".digits-photo-view").wait_for(state="visible")
+    finally:
+        clear(page)
+
+
+@pytest.mark.parametrize("width, file_browser", [(400, False), (1024, True), (1280, False)])
+def test_the_number_pad_keeps_its_wide_canvas_whole_scrolling_it_in_a_narrow_window(number_page, width,
+                                                                                      file_browser):
+    page = number_page
+    page.set_viewport_size({"width": width, "height": 900})
+    sidebar = page.locator("#jp-left-stack")
+    if file_browser != sidebar.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left [data-id='filebrowser']").click()
+    try:
+        page.wait_for_timeout(300)
+        frame = page.locator(".digits-drawing-pad .digits-frame")
+        frame.scroll_into_view_if_needed()
+        canvas = page.locator("canvas.digits-pad").bounding_box()
+        assert round(canvas["width"]) == 840 and round(canvas["height"]) == 280, canvas  # never squeezed
+        notebook = page.locator(".jp-NotebookPanel-notebook").last.bounding_box()
+        box = frame.bounding_box()
+        assert notebook["x"] - 1 <= box["x"] and box["x"] + box["width"] <= notebook["x"] + notebook["width"] + 1
+        scrolls = frame.evaluate("f => f.scrollWidth > f.clientWidth + 1")
+        assert scrolls == (box["width"] < 840), (scrolls, box)  # it scrolls exactly when it does not fit
+        frame.evaluate("f => { f.scrollLeft = f.scrollWidth; }")  # the right end can be reached
+        right = page.locator("canvas.digits-pad").bounding_box()
+        assert right["x"] + right["width"] <= box["x"] + box["width"] + 3, (right, box)
+        frame.evaluate("f => { f.scrollLeft = 0; }")
+        for name in ("digits-recognize", "digits-undo", "digits-clear", "digits-upload"):
+            button = page.locator(f".digits-drawing-pad .{name}")
+            assert button.is_visible() and button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), name
+    finally:
+        if file_browser:
+            page.locator(".jp-SideBar.jp-mod-left [data-id='filebrowser']").click()
+        page.set_viewport_size({"width": 1280, "height": 900})

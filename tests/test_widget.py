@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 
 import digits
-from digits import result_view
+from digits import pad_upload, result_view
 from digits.pad_strokes import MouseStrokes, PadStrokes
 from digits.recognize import UNSURE_BELOW
-from digits.widget import LINE_WIDTH, PAD_SIZE, PEN_WIDTHS, is_dot, render_strokes
+from digits.widget import LINE_WIDTH, NUMBER_WIDTH, PAD_SIZE, PEN_WIDTHS, is_dot, render_strokes
+from browser_support import have_pen_strokes, written_number
 from drawn_digits import DRAWN_DIGITS
 
 DASH = "\N{EM DASH}"
@@ -34,8 +35,9 @@ def text_of(html_widget: widgets.HTML) -> str:
 
 
 def result_text(pad) -> str:
-    # The digit and its probability are adjacent inline spans: " — 97%" follows the digit directly.
-    return re.sub(rf"(\d) {DASH}", rf"\1 {DASH}", text_of(pad.result))
+    """The result line's text as a browser shows it: its spans (the number's digits, " — 97%") are inline."""
+    inline = widgets.HTML(re.sub(r"</?span[^>]*>", "", pad.result.value))
+    return text_of(inline)
 
 
 def send(pad, event: str, **content) -> None:
@@ -117,6 +119,8 @@ def test_pad_is_a_widget_with_the_documented_css_classes(pad):
     assert pad.undo_button.description == "Undo" and "digits-undo" in pad.undo_button._dom_classes
     assert "digits-pen" in pad.pen._dom_classes and "digits-live" in pad.live._dom_classes
     assert "digits-result" in pad.result._dom_classes
+    assert isinstance(pad.upload, widgets.FileUpload) and "digits-upload" in pad.upload._dom_classes
+    assert pad.upload.accept == "image/png,image/jpeg,.png,.jpg,.jpeg" and not pad.upload.multiple
 
 
 def test_a_new_pad_invites_the_student_to_draw(pad):
@@ -637,7 +641,7 @@ def test_the_strokes_model_undoes_the_stroke_being_drawn_first():
 
 
 def test_the_strokes_model_rasterises_with_the_course_rasteriser():
-    drawing = PadStrokes(size=100)
+    drawing = PadStrokes(100)
     drawing.add([(20, 20), (80, 80)])
     drawing.begin(20, 80)  # the stroke being drawn is part of the picture
     image = drawing.image(width=8)
@@ -655,7 +659,7 @@ def test_the_strokes_model_returns_the_ink_to_paint():
 
 
 def test_the_strokes_model_drops_points_that_are_not_numbers_and_keeps_far_ones_near():
-    drawing = PadStrokes(size=100)
+    drawing = PadStrokes(100)
     assert drawing.add([(float("nan"), 1), ("x", 2), (None, 3)]) is None
     assert drawing.add([(10, 10), (1e9, -1e9)]) == ((10, 10), (200, -100))
 
@@ -682,6 +686,7 @@ def result_htmls() -> dict[str, str]:
     sure = digits.Prediction(7, 0.97, (0.0,) * 7 + (0.97, 0.03, 0.0), mnist)
     unsure = digits.Prediction(8, 0.5, (0.0,) * 3 + (0.5,) + (0.0,) * 4 + (0.5, 0.0), mnist)
     not_digit = digits.Prediction(8, 0.9, (0.0,) * 8 + (0.9, 0.1), mnist, is_digit=False)
+    number = digits.NumberPrediction("788", (sure, unsure, not_digit), ((0, 0, 5, 5),) * 3)
     return {
         "prompt": result_view.message_html(result_view.PROMPT, "digits-prompt"),
         "error": result_view.error_html(RuntimeError("boom")),
@@ -690,6 +695,9 @@ def result_htmls() -> dict[str, str]:
         "not a digit": result_view.prediction_html(not_digit),
         "bars": result_view.bars_html(sure.probabilities, 7),
         "grey bars": result_view.bars_html(not_digit.probabilities, 8, greyed=True),
+        "number": result_view.number_html(number),
+        "number cards": result_view.number_digits_html(number),
+        "no number": result_view.number_html(digits.NumberPrediction("8", (not_digit,), ((0, 0, 5, 5),))),
     }
 
 
@@ -727,3 +735,266 @@ def test_the_bars_are_as_long_as_the_probabilities():
 
 def test_the_article_before_a_digit():
     assert [result_view.article(d) for d in range(10)] == ["a"] * 8 + ["an", "a"]
+
+
+# Number mode
+
+
+def reading(text, probabilities=None, unsure=(), not_digits=(), width=120):
+    """A recognise-number function that always reads ``text``: digit i boxed at x = 40 + 150 i, ``width`` wide."""
+
+    def answer(image, strokes=None):
+        if image.min() == 255:
+            raise digits.EmptyImageError("nothing drawn")
+        predictions, boxes = [], []
+        for place, char in enumerate(text):
+            digit = int(char)
+            probability = (probabilities or [0.99] * len(text))[place]
+            if place in unsure:
+                probability = UNSURE_BELOW - 0.15
+            shares = [0.0] * 10
+            shares[digit] = probability
+            shares[(digit + 6) % 10] += 1.0 - probability
+            predictions.append(digits.Prediction(digit, probability, tuple(shares), np.zeros((28, 28), np.float32),
+                                                 is_digit=place not in not_digits))
+            boxes.append((40 + 150 * place, 50, 40 + 150 * place + width, 230))
+        answer.calls.append((image, strokes))
+        return digits.NumberPrediction(text, tuple(predictions), tuple(boxes))
+
+    answer.calls = []
+    return answer
+
+
+def number_pad(answer=None):
+    return digits.DrawingPad(number=True, recognize_number=answer or reading("2026"))
+
+
+def write_2026_roughly(pad):
+    """Four strokes in four places: what a recognise-number function gets does not depend on their shape."""
+    for place in range(4):
+        x = 60 + 150 * place
+        draw_with_mouse(pad, [[(x, 60), (x + 60, 140), (x, 220)]])
+
+
+def test_number_mode_has_a_wide_canvas_and_asks_for_a_number():
+    pad = number_pad()
+    assert (pad.canvas.width, pad.canvas.height) == (NUMBER_WIDTH * PAD_SIZE, PAD_SIZE) == (840, 280)
+    assert pad.canvas.layout.min_width == "840px"  # it never shrinks: a narrow window scrolls it sideways
+    assert pad.image().shape == (280, 840)
+    assert result_text(pad).startswith("Write a number")
+    pad.recognize_button.click()
+    assert result_text(pad) == "Write a number first: the pad is empty."
+
+
+def test_number_mode_reads_the_drawing_and_its_strokes_with_the_function_given():
+    answer = reading("2026")
+    pad = number_pad(answer)
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    (image, strokes), = answer.calls
+    assert np.array_equal(image, pad.image()) and image.shape == (280, 840)
+    assert strokes == pad.strokes and len(strokes) == 4
+    assert pad.prediction.text == "2026"
+
+
+def test_number_mode_shows_the_number_first_then_its_probability():
+    pad = number_pad(reading("2026", probabilities=[0.99, 0.98, 0.99, 0.97]))
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    assert result_text(pad).startswith(f"2026 {DASH} 93%"), result_text(pad)
+    assert "sure of every digit" in result_text(pad)
+    cards = text_of(pad.chart)
+    assert re.findall(r"(\d) (\d+)%", cards) == [("2", "99"), ("0", "98"), ("2", "99"), ("6", "97")]
+    assert pad.chart.value.count('src="data:image/png;base64,') == 4  # each digit's 28x28 picture
+    assert pad.details.layout.visibility == "visible"
+
+
+def test_number_mode_boxes_each_digit_on_the_canvas_with_its_reading(canvas_commands):
+    pad = number_pad(reading("2026", probabilities=[0.99, 0.98, 0.99, 0.97]))
+    write_2026_roughly(pad)
+    canvas_commands.clear()
+    pad.recognize_button.click()
+    assert canvas_commands.count("strokeRect") == 4 and canvas_commands.count("fillText") == 4
+    assert pad.canvas.stroke_style == "black" and pad.canvas.line_width == LINE_WIDTH  # the pen is back
+
+
+def test_number_mode_labels_the_boxes_with_each_digit_and_its_probability(monkeypatch):
+    pad = number_pad(reading("2026", probabilities=[0.99, 0.98, 0.99, 0.97], unsure=(3,)))
+    labels = []
+    monkeypatch.setattr(pad.canvas, "fill_text", lambda text, x, y, max_width=None: labels.append(text))
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    assert labels == ["2 99%", "0 98%", "2 99%", f"6? {UNSURE_BELOW - 0.15:.0%}"]
+
+
+def test_number_mode_marks_an_unsure_digit_and_names_it():
+    pad = number_pad(reading("2026", unsure=(1,)))
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    text = result_text(pad)
+    assert text.startswith(f"2026 {DASH} ")
+    assert "Not sure of the 2nd digit: a 0, or maybe a 6?" in text
+    assert re.search(r'digits-unsure-digit">0<', pad.result.value) and "digits-unsure" in pad.result.value
+
+
+def test_number_mode_says_in_words_which_piece_is_not_a_digit():
+    pad = number_pad(reading("2026", not_digits=(2,)))
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    text = result_text(pad)
+    assert text.startswith(f"20?6 {DASH} ") and "The 3rd piece doesn't look like a digit." in text
+    assert "not a digit" in text_of(pad.chart)
+
+
+def test_number_mode_with_no_digit_at_all_says_it_is_no_number():
+    pad = number_pad(reading("88", not_digits=(0, 1)))
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    assert result_text(pad) == f"That doesn't look like a number {DASH} try writing one."
+
+
+def test_number_mode_clear_resets_strokes_result_and_boxes(canvas_commands):
+    pad = number_pad()
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    canvas_commands.clear()
+    pad.clear_button.click()
+    assert pad.strokes == () and pad.prediction is None and pad.image().min() == 255
+    assert canvas_commands[:2] == ["clear", "fillRect"] and "strokeRect" not in canvas_commands  # boxes gone
+    assert result_text(pad).startswith("Write a number") and pad.chart.value == ""
+    assert pad.details.layout.visibility == "hidden"
+
+
+def test_number_mode_undo_reads_the_rest_again_and_boxes_it_afresh(canvas_commands):
+    answer = reading("2026")
+    pad = number_pad(answer)
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    canvas_commands.clear()
+    pad.undo_button.click()
+    assert len(pad.strokes) == 3 and len(answer.calls) == 2 and answer.calls[1][1] == pad.strokes
+    assert canvas_commands[:2] == ["clear", "fillRect"] and canvas_commands.count("strokeRect") == 4
+
+
+def test_a_new_stroke_wipes_the_boxes_of_the_last_answer(canvas_commands):
+    pad = number_pad()
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    canvas_commands.clear()
+    send(pad, "mouse_down", x=700, y=100)
+    assert canvas_commands[:2] == ["clear", "fillRect"] and "strokeRect" not in canvas_commands
+    canvas_commands.clear()
+    send(pad, "mouse_move", x=720, y=150)
+    assert canvas_commands == ["strokeLine"]  # drawing goes on as usual, without redrawing
+
+
+def test_number_mode_refuses_a_recognise_function_it_cannot_call_or_that_answers_wrongly():
+    with pytest.raises(TypeError, match="recognize_number must be a function"):
+        digits.DrawingPad(number=True, recognize_number=42)
+    pad = digits.DrawingPad(number=True, recognize_number=lambda image, strokes=None: "2026")
+    write_2026_roughly(pad)
+    pad.recognize_button.click()
+    assert result_text(pad).startswith("Sorry") and "not a digits.NumberPrediction" in result_text(pad)
+
+
+def test_the_default_number_function_is_digits_recognize_number():
+    import inspect
+
+    assert inspect.signature(digits.DrawingPad).parameters["recognize_number"].default is digits.recognize_number
+
+
+@pytest.mark.skipif(not have_pen_strokes(), reason="the real pen strokes (*_strokes.json) are not beside the repository")
+def test_a_number_written_with_real_strokes_is_read_by_the_shipped_model():
+    pad = digits.DrawingPad(number=True)
+    draw_with_mouse(pad, written_number("2026"))
+    prediction = pad.recognize_button.click() or pad.prediction
+    assert prediction.text == "2026" and len(prediction.boxes) == 4
+    assert result_text(pad).startswith(f"2026 {DASH} {prediction.probability:.0%}")
+
+
+# Uploading a photo
+
+
+def upload(pad, name: str, data: bytes) -> None:
+    """Deliver a file the way the browser's upload button sends it to the kernel (ipywidgets 8)."""
+    pad.upload.set_state({"value": [{"name": name, "type": "image/png", "size": len(data),
+                                     "content": memoryview(data), "last_modified": 1_700_000_000_000}]})
+
+
+def encoded(image: np.ndarray, extension: str) -> bytes:
+    ok, data = cv2.imencode(extension, image)
+    assert ok
+    return data.tobytes()
+
+
+def test_an_uploaded_png_of_a_digit_is_read_and_its_ink_shown():
+    spy = Spy()
+    pad = digits.DrawingPad(recognize=spy)
+    upload(pad, "seven.png", encoded(render_strokes(DRAWN_DIGITS[7]), ".png"))
+    assert result_text(pad).startswith(f"7 {DASH} ") and pad.prediction.digit == 7
+    assert len(spy.images) == 1 and spy.images[0].dtype == np.uint8  # the ink found on the photo
+    shown = cv2.imdecode(np.frombuffer(bytes(pad.view.photo_view.value), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert shown.shape == (280, 280) and (shown < 128).sum() > 1000  # the ink, small
+    assert pad.view.photo.layout.display is None
+    assert pad.upload.value == ()  # emptied, so the same file can be chosen again
+
+
+@pytest.mark.skipif(not have_pen_strokes(), reason="the real pen strokes (*_strokes.json) are not beside the repository")
+def test_an_uploaded_jpeg_of_a_number_is_read_with_its_digits_boxed_on_the_ink():
+    pad = digits.DrawingPad(number=True)
+    written = render_strokes(written_number("2026"), (280, 840), 20)
+    upload(pad, "year.jpg", encoded(cv2.cvtColor(written, cv2.COLOR_GRAY2BGR), ".jpg"))
+    assert result_text(pad).startswith(f"2026 {DASH} "), result_text(pad)
+    shown = cv2.imdecode(np.frombuffer(bytes(pad.view.photo_view.value), np.uint8), cv2.IMREAD_COLOR)
+    orange = (shown[:, :, 2] > 200) & (shown[:, :, 1] < 130) & (shown[:, :, 0] < 60)
+    assert shown.shape[1] == result_view.PHOTO_VIEW and orange.sum() > 200  # the boxes, on the ink
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("notes.png", b"Dear diary, this is not a picture.\n", "notes.png: not a picture the pad can read"),
+    ("empty.png", b"", "empty.png is empty"),
+    ("huge.jpg", b"\xff\xd8\xff" + bytes(pad_upload.MAX_BYTES), "huge.jpg is 25 MiB, more than the 25 MiB"),
+], ids=["text renamed .png", "empty file", "huge file"])
+def test_an_upload_that_is_no_picture_gets_one_line_and_loses_nothing(name, data, words):
+    pad = digits.DrawingPad()
+    draw_with_mouse(pad, DRAWN_DIGITS[7])
+    pad.recognize_button.click()
+    upload(pad, name, data)
+    text = result_text(pad)
+    assert text.startswith(words) and "Traceback" not in pad.result.value and "\n" not in text, text
+    assert "digits-not-picture" in pad.result.value and pad.prediction is None
+    assert pad.strokes == tuple(tuple(stroke) for stroke in DRAWN_DIGITS[7])  # the drawing stays
+    assert pad.details.layout.visibility == "hidden" and pad.view.photo.layout.display == "none"
+    pad.recognize_button.click()
+    assert result_text(pad).startswith(f"7 {DASH} ")  # and is read as before
+
+
+def test_a_photo_of_blank_paper_says_no_writing_was_found():
+    pad = number_pad()
+    upload(pad, "blank.png", encoded(np.full((300, 400), 250, np.uint8), ".png"))
+    assert result_text(pad).startswith("No writing found on the photo")
+
+
+def test_recognize_after_an_upload_reads_the_drawing_again_and_hides_the_photo():
+    pad = digits.DrawingPad()
+    draw_with_mouse(pad, DRAWN_DIGITS[0])
+    upload(pad, "seven.png", encoded(render_strokes(DRAWN_DIGITS[7]), ".png"))
+    assert result_text(pad).startswith(f"7 {DASH} ")
+    pad.recognize_button.click()
+    assert result_text(pad).startswith(f"0 {DASH} ") and pad.view.photo.layout.display == "none"
+
+
+def test_uploaded_file_reads_ipywidgets_8_values():
+    value = ({"name": "a.png", "size": 3, "content": memoryview(b"abc")},)
+    assert pad_upload.uploaded_file(value) == ("a.png", b"abc")
+    with pytest.raises(pad_upload.UploadError, match="no file was uploaded"):
+        pad_upload.uploaded_file(())
+
+
+def test_photo_png_shrinks_the_ink_and_draws_the_boxes():
+    ink = np.full((200, 1000), 255, np.uint8)
+    png = pad_upload.photo_png(ink, [(100, 50, 300, 150)], width=250)
+    shown = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    assert shown.shape == (50, 250, 3)
+    assert tuple(shown[12, 40]) == tuple(reversed(pad_upload.BOX_COLOUR))  # the box's top-left corner, scaled
+    assert tuple(shown[25, 50]) == (255, 255, 255)
