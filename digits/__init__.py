@@ -23,7 +23,7 @@ saving and loading), `model_files` (where models and their cards live),
 (a whole number, digit by digit), `photos` (phone photos of handwriting on
 paper), `nondigits` and `train_judge` (learning
 that), `widget` (the drawing pad), `pad_strokes` (its strokes), `result_view`
-(its answer, as HTML), `plots` (the course's figures), `drawn` (synthetic
+(its answer, as HTML), `pad_upload` (its Photo button's file), `plots` (the course's figures), `drawn` (synthetic
 canvas drawings), and `checks`, `exercises`, `assignments` and `bundle`
 (classroom exercises, nbgrader, the student bundle). The benchmark lives outside the package, in ``benchmarks/``.
 """
