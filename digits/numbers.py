@@ -20,7 +20,8 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from .preprocess import EmptyImageError, ink_map, to_mnist
+from .preprocess import (MNIST_STROKE_RANGE, EmptyImageError, center_by_mass, crop_to_ink, fit_in_box, ink_map,
+                         normalize_stroke)
 from .recognize import Prediction, Recognizer, shipped_recognizer
 from .segment import FRAGMENT_HEIGHT, Atoms, split_into_atoms
 
@@ -40,6 +41,16 @@ JOIN_COST = 6.0
 A prior, not a fit: of the 7,494 pendigits training digits drawn alone, 10 are (1 in 750, e^-6.6;
 rounded down to allow for writers who lift the pen more often).
 Without it the network, sure of "4" for the picture of "14", would swallow the 1."""
+NOT_A_DIGIT_COST = 4.0
+"""Log-odds against a run of atoms that the recognizer's judge (`Recognizer.judge_mnist`) finds looks like no
+digit: a pair of touching digits read as one, or a slice of one."""
+DIGIT_BONUS = 0.0
+"""Log-odds for a run the judge finds looks like a digit.
+
+Both are fitted on numbers composed from the pendigits training writers (``python benchmarks/whole_numbers.py
+--fit 60``), never on the measuring sets: of the candidate runs there, the judge takes 99% of those that are
+one whole digit for digits, and 36% of the others (two digits together, or a slice of one). A recognizer
+without a judge (one that has only ``predict_mnist``) counts every run as a digit."""
 FRAGMENT_COST = JOIN_COST
 """Log-odds against a digit lower than `digits.segment.FRAGMENT_HEIGHT` of the line (a flag, a bar, a dash)."""
 WIDTH_PRIOR = (
@@ -134,7 +145,7 @@ def recognize_number(
     # best possible score (its costs alone) beats what the runs read so far make of the same atoms.
     runs.read(ink, recognizer, np.flatnonzero((runs.costs == 0) | runs.single))
     runs.read(ink, recognizer, [index for index in np.flatnonzero(~runs.done)
-                                if -runs.costs[index] > runs.best_between(*runs.spans[index])])
+                                if DIGIT_BONUS - runs.costs[index] > runs.best_between(*runs.spans[index])])
     chosen = runs.best_reading()
     predictions = tuple(runs.prediction(index) for index in chosen)
     boxes = tuple(_scaled(atoms.box(*runs.spans[index]), scale) for index in chosen)
@@ -180,6 +191,7 @@ class _Runs:
         self.done = np.zeros(len(spans), bool)
         self.scores = np.full(len(spans), -np.inf)
         self.probabilities = np.zeros((len(spans), 10))
+        self.is_digit = np.ones(len(spans), bool)
         self.images: dict[int, np.ndarray] = {}
 
     def read(self, ink: np.ndarray, recognizer: Recognizer, indices) -> None:
@@ -189,18 +201,25 @@ class _Runs:
         readable = []
         for index in indices:
             try:
-                self.images[index] = to_mnist(_padded(self.atoms.cutout(ink, *self.spans[index])))
+                self.images[index] = _mnist_from_ink(_padded(self.atoms.cutout(ink, *self.spans[index])))
             except EmptyImageError:  # ink too faint to read: the run stays unreadable
                 continue
             readable.append(index)
         if not readable:
             return
-        found = recognizer.predict_mnist(np.stack([self.images[i] for i in readable])).astype(np.float64)
+        batch = np.stack([self.images[i] for i in readable])
+        if hasattr(recognizer, "judge_mnist"):
+            found, is_digit = recognizer.judge_mnist(batch)
+        else:  # a student's recognizer, say: no judge
+            found, is_digit = recognizer.predict_mnist(batch), np.ones(len(batch), bool)
+        found = np.asarray(found, np.float64)
         found /= found.sum(axis=1, keepdims=True)
         digits = np.argmax(found, axis=1)
         self.probabilities[readable] = found
         self.scores[readable] = (np.log(np.maximum(found.max(axis=1), 1e-12))
-                                 + _width_scores(self.ratios[readable], digits) - self.costs[readable])
+                                 + _width_scores(self.ratios[readable], digits) - self.costs[readable]
+                                 + np.where(is_digit, DIGIT_BONUS, -NOT_A_DIGIT_COST))
+        self.is_digit[readable] = is_digit
 
     def _split(self, first: int, last: int) -> tuple[np.ndarray, list[int]]:
         """The best scores of atoms ``first``..``end`` for every end, and the run ending each best split."""
@@ -237,7 +256,7 @@ class _Runs:
     def prediction(self, index: int) -> Prediction:
         row = self.probabilities[index]
         digit = int(np.argmax(row))
-        return Prediction(digit, float(row[digit]), tuple(row.tolist()), self.images[index])
+        return Prediction(digit, float(row[digit]), tuple(row.tolist()), self.images[index], bool(self.is_digit[index]))
 
 
 def _width_scores(ratios: np.ndarray, digits: np.ndarray) -> np.ndarray:
@@ -245,6 +264,26 @@ def _width_scores(ratios: np.ndarray, digits: np.ndarray) -> np.ndarray:
     mean, deviation = np.asarray(WIDTH_PRIOR).T
     z = np.abs(np.log(np.maximum(ratios, 1e-3)) - mean[digits]) / deviation[digits]
     return -0.5 * (np.maximum(z, WIDTH_SLACK) ** 2 - WIDTH_SLACK**2)
+
+
+def _mnist_from_ink(cutout: np.ndarray) -> np.ndarray:
+    """`digits.to_mnist` of a digit's cut-out, without reading its paper again.
+
+    ``cutout``: (h, w) float32 in [0, 1], an ink map (paper 0) with a margin of paper all round, as
+    `_padded` makes. `to_mnist` would find its paper to be 0 and stretch its strongest ink to 1; that is
+    done here directly, then the same steps follow (`crop_to_ink`, `normalize_stroke`, `fit_in_box`,
+    `center_by_mass`), so the result equals ``to_mnist(cutout)``. Returns (28, 28) float32 in [0, 1].
+    Raises `EmptyImageError` when the ink is too faint to read.
+    """
+    strongest = float(cutout.max())
+    if strongest < _FAINTEST:
+        raise EmptyImageError("the cut-out holds no ink")
+    ink = np.clip(cutout * np.float32(1 / strongest), 0.0, 1.0)
+    return center_by_mass(fit_in_box(normalize_stroke(crop_to_ink(ink), MNIST_STROKE_RANGE)))
+
+
+_FAINTEST = 0.05
+"""Ink fainter than this (fraction of full strength) is blank to `digits.to_mnist`, and so to `_mnist_from_ink`."""
 
 
 def _padded(cutout: np.ndarray) -> np.ndarray:
