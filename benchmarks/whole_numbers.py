@@ -4,7 +4,7 @@
     python benchmarks/whole_numbers.py --write benchmarks/NUMBERS.md
     python benchmarks/whole_numbers.py --per-row 50            # a quick look
     python benchmarks/whole_numbers.py --priors                # digits.numbers' priors, from pendigits training
-    python benchmarks/whole_numbers.py --fit 100               # NOT_A_DIGIT_COST, DIGIT_BONUS, from pendigits training
+    python benchmarks/whole_numbers.py --fit 100               # parameters of digits.numbers, digits.segment, on pendigits training
 
 Each number has 2-6 digits, each digit a real writer's strokes from one dev set
 (``../shared/data/handwriting/*_strokes.json``: pendigits, uji2, chars74k; for
@@ -238,8 +238,9 @@ def priors(seed: int = 5) -> str:
             f"digits of more than one cluster: {clustered} of {len(labels)}")
 
 
-FIT_GRID = {"NOT_A_DIGIT_COST": (0.0, 2.0, 4.0, 6.0), "DIGIT_BONUS": (0.0, 0.5, 1.0)}
-"""The values `fit` tries for `digits.numbers.NOT_A_DIGIT_COST` and `DIGIT_BONUS`."""
+FIT_GRID = {"numbers.NOT_A_DIGIT_COST": (0.0, 2.0, 4.0, 6.0), "segment.CUT_INK": (2.5, 3.5),
+            "segment.CUT_LEAN": (0.15, 0.25)}
+"""The values `fit` tries for parameters of `digits.numbers` and `digits.segment`."""
 
 
 class _CachedRecognizer:
@@ -262,10 +263,10 @@ class _CachedRecognizer:
 
 def fit(per_band: int, seed: int = 11) -> str:
     """Exact-string shares on numbers composed from the pendigits TRAINING writers, for every setting of
-    `FIT_GRID`, from the picture alone and with strokes: what `NOT_A_DIGIT_COST` and `DIGIT_BONUS` are chosen by."""
+    `FIT_GRID`, from the picture alone and with strokes: what the parameters there are chosen by."""
     import itertools
 
-    from digits import numbers, recognize_number
+    from digits import numbers, recognize_number, segment
     from digits.pendigits import load_pendigits
 
     train = load_pendigits("train")
@@ -274,17 +275,22 @@ def fit(per_band: int, seed: int = 11) -> str:
     composed = [number for spacing in SPACINGS.values()
                 for number in random_numbers(strokes, labels, per_band, rng, spacing)]
     cached = _CachedRecognizer()
-    saved = numbers.NOT_A_DIGIT_COST, numbers.DIGIT_BONUS
-    lines = ["| NOT_A_DIGIT_COST | DIGIT_BONUS | exact, picture | exact, strokes |", "| --- | --- | --- | --- |"]
+    modules = {"numbers": numbers, "segment": segment}
+    names = [name.split(".") for name in FIT_GRID]
+    saved = [getattr(modules[module], name) for module, name in names]
+    lines = ["| " + " | ".join(FIT_GRID) + " | exact, picture | exact, strokes |", "| --- " * (len(FIT_GRID) + 2) + "|"]
     try:
-        for cost, bonus in itertools.product(*FIT_GRID.values()):
-            numbers.NOT_A_DIGIT_COST, numbers.DIGIT_BONUS = cost, bonus
+        for values in itertools.product(*FIT_GRID.values()):
+            for (module, name), value in zip(names, values):
+                setattr(modules[module], name, value)
             right = [sum(recognize_number(n.image, n.strokes if pen else None, recognizer=cached).text == n.text
                          for n in composed) for pen in (False, True)]
-            lines.append(f"| {cost} | {bonus} | {right[0] / len(composed):.1%} | {right[1] / len(composed):.1%} |")
+            lines.append("| " + " | ".join(map(str, values)) +
+                         f" | {right[0] / len(composed):.1%} | {right[1] / len(composed):.1%} |")
             print(lines[-1], flush=True)
     finally:
-        numbers.NOT_A_DIGIT_COST, numbers.DIGIT_BONUS = saved
+        for (module, name), value in zip(names, saved):
+            setattr(modules[module], name, value)
     return f"{len(composed)} numbers of the pendigits training writers, {per_band} per spacing band:\n" + "\n".join(lines)
 
 
@@ -307,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--priors", action="store_true",
                         help="print the priors of digits.numbers, measured on the pendigits training writers")
     parser.add_argument("--fit", type=int, metavar="N",
-                        help="choose NOT_A_DIGIT_COST and DIGIT_BONUS on N numbers per spacing band of the pendigits "
+                        help="try the parameters of FIT_GRID on N numbers per spacing band of the pendigits "
                              "training writers")
     args = parser.parse_args(argv)
     if args.fit:
