@@ -2,7 +2,7 @@
 
     nice -n 10 python benchmarks/photos.py                   # 30 digits a row; writes benchmarks/PHOTOS.md
     python benchmarks/photos.py --n 20 --write /tmp/PHOTOS.md
-    python benchmarks/photos.py --numbers 10 --numbers-only  # a quick look at the whole-number rows
+    python benchmarks/photos.py --numbers 30 --numbers-only  # the whole-number rows alone, into PHOTOS.md
 
 No photos of real homework are at hand, so the project makes them: real digits (the scanned dev sets cvl and
 ardis, and the pen dev sets pendigits and uji2 drawn from their strokes) are composited as ink onto generated
@@ -208,20 +208,24 @@ NUMBER_SOURCES = {
 """Where the numbers on the photos come from."""
 
 
-def number_pictures(source: str, n: int, rng: np.random.Generator) -> list[tuple[np.ndarray, str]]:
-    """``n`` numbers of 2-6 digits of ``source`` (a key of `NUMBER_SOURCES`), normal spacing: (picture, text)."""
+def number_pictures(source: str, n: int, rng: np.random.Generator) -> list[tuple[np.ndarray, str, str]]:
+    """``n`` numbers of 2-6 digits of ``source`` (a key of `NUMBER_SOURCES`), normal spacing: (picture, text,
+    what `recognize` reads in each digit alone, in its own picture)."""
     from benchmarks.whole_numbers import SPACINGS, STROKE_SETS, load_strokes, random_numbers
 
     if source.removesuffix("_dev") in STROKE_SETS:
         strokes, labels = load_strokes(STROKE_SETS[source.removesuffix("_dev")])
-        return [(number.image, number.text) for number in
-                random_numbers(strokes, labels, n, rng, SPACINGS["normal"])]
+        return [(number.image, number.text,
+                 "".join(str(recognize(render_strokes(digit, number.image.shape, number.pen)).digit)
+                         for digit in number.digit_strokes))
+                for number in random_numbers(strokes, labels, n, rng, SPACINGS["normal"])]
     real = load_real_set(source)
     numbers = []
     for _ in range(n):
         picks = rng.integers(0, len(real.labels), rng.integers(2, 7))
         numbers.append((scanned_number([real.images[i] for i in picks], rng),
-                        "".join(str(real.labels[i]) for i in picks)))
+                        "".join(str(real.labels[i]) for i in picks),
+                        "".join(str(recognize(real.images[i]).digit) for i in picks)))
     return numbers
 
 
@@ -234,9 +238,10 @@ def number_rows(n: int, seed: int) -> list[dict]:
     for source in NUMBER_SOURCES:
         for paper in ("squared", "ruled"):
             rng = np.random.default_rng([seed, 100 + len(rows)])
-            right = plain_right = not_found = digits = 0
-            for index, (picture, text) in enumerate(number_pictures(source, n, rng)):
+            right = plain_right = not_found = digits = alone_right = 0
+            for index, (picture, text, alone) in enumerate(number_pictures(source, n, rng)):
                 digits += len(text)
+                alone_right += alone == text
                 plain_right += recognize_number(picture).text == text
                 photo = make_photo(picture, paper, tuple(INKS)[index % 2], rng)
                 try:
@@ -244,7 +249,7 @@ def number_rows(n: int, seed: int) -> list[dict]:
                 except ValueError:  # nothing found (EmptyImageError is one): a miss
                     not_found += 1
             rows.append({"source": source, "paper": paper, "n": n, "digits": digits, "right": int(right),
-                         "plain_right": int(plain_right), "not_found": not_found})
+                         "plain_right": int(plain_right), "alone_right": int(alone_right), "not_found": not_found})
     return rows
 
 
@@ -307,22 +312,24 @@ def number_report(rows: list[dict]) -> list[str]:
         "side by side the same way (`scanned_number`). Each 280 px high picture goes onto a photo by `make_photo` "
         "as above (blue and black ink taking turns), and the JPEG bytes through `digits.photos.ink_from_photo` and "
         "`digits.recognize_number`. *Exact string*: the reading is the number. *Without a photo*: the same pictures "
-        "read straight by `recognize_number`.",
+        "read straight by `recognize_number`. *Every digit right alone*: each digit's own picture (a scanned digit's "
+        "280x280 dev-set picture, a pen digit drawn alone) read by `digits.recognize`: the ceiling the network sets.",
         "",
         "| source | where its numbers come from | paper | numbers | digits | exact string | nothing found "
-        "| exact string without a photo |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| exact string without a photo | every digit right alone |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
         lines.append(f"| {row['source']} | {NUMBER_SOURCES[row['source']]} | {row['paper']} | {row['n']} | "
                      f"{row['digits']} | {row['right'] / row['n']:.1%} | {row['not_found']} | "
-                     f"{row['plain_right'] / row['n']:.1%} |")
+                     f"{row['plain_right'] / row['n']:.1%} | {row['alone_right'] / row['n']:.1%} |")
     lines.append("")
     for paper in ("squared", "ruled"):
         chosen = [row for row in rows if row["paper"] == paper]
         total = sum(row["n"] for row in chosen)
         lines.append(f"- {paper} paper: {sum(row['right'] for row in chosen) / total:.1%} of {total} numbers exact "
-                     f"({sum(row['plain_right'] for row in chosen) / total:.1%} without a photo)")
+                     f"({sum(row['plain_right'] for row in chosen) / total:.1%} without a photo; every digit right "
+                     f"alone {sum(row['alone_right'] for row in chosen) / total:.1%})")
     return lines + [""]
 
 
@@ -376,11 +383,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timings", type=int, default=7, help="12-megapixel photos to time")
     parser.add_argument("--numbers", type=int, default=30, help="numbers of each source per paper (0: none)")
-    parser.add_argument("--numbers-only", action="store_true", help="only the whole-number rows, printed")
+    parser.add_argument("--numbers-only", action="store_true",
+                        help="only the whole-number rows: printed, and put in place of that section of --write")
     parser.add_argument("--write", type=Path, default=Path(__file__).resolve().parent / "PHOTOS.md")
     args = parser.parse_args(argv)
-    if args.numbers_only:
-        print("\n".join(number_report(number_rows(args.numbers, args.seed))))
+    if args.numbers_only:  # the whole-number section of the page alone, replaced where it is there
+        section = "\n".join(number_report(number_rows(args.numbers, args.seed)))
+        print(section)
+        page = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        heading = section.splitlines()[0]
+        if heading in page:  # replace the section up to the next heading, keeping what follows
+            start = page.index(heading)
+            following = page.find("\n## ", start + len(heading))
+            rest = page[following + 1:] if following >= 0 else ""
+            page = page[:start] + section + ("\n" + rest if rest else "")
+        else:
+            page = page.rstrip("\n") + "\n\n" + section
+        args.write.write_text(page, encoding="utf-8")
         return
     rows = accuracy_rows(args.n, args.seed)
     plain = plain_rows(args.n, args.seed)

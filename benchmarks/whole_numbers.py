@@ -4,7 +4,7 @@
     python benchmarks/whole_numbers.py --write benchmarks/NUMBERS.md
     python benchmarks/whole_numbers.py --per-row 50            # a quick look
     python benchmarks/whole_numbers.py --priors                # digits.numbers' priors, from pendigits training
-    python benchmarks/whole_numbers.py --fit 100               # parameters of digits.numbers, digits.segment, on pendigits training
+    python benchmarks/whole_numbers.py --fit 60                # FIT_GRID on pendigits training numbers
 
 Each number has 2-6 digits, each digit a real writer's strokes from one dev set
 (``../shared/data/handwriting/*_strokes.json``: pendigits, uji2, chars74k; for
@@ -238,9 +238,9 @@ def priors(seed: int = 5) -> str:
             f"digits of more than one cluster: {clustered} of {len(labels)}")
 
 
-FIT_GRID = {"numbers.NOT_A_DIGIT_COST": (0.0, 2.0, 4.0, 6.0), "segment.CUT_INK": (2.5, 3.5),
-            "segment.CUT_LEAN": (0.15, 0.25)}
-"""The values `fit` tries for parameters of `digits.numbers` and `digits.segment`."""
+FIT_GRID = {"numbers.NOT_A_DIGIT_COST": (0.0, 2.0, 4.0, 6.0)}
+"""The values `fit` tries for parameters of `digits.numbers` and `digits.segment` ("module.NAME": values), every
+combination; ``"segment.CUT_INK": (2.5, 3.5)`` and ``"segment.CUT_LEAN": (0.15, 0.25)`` were tried too."""
 
 
 class _CachedRecognizer:
@@ -250,6 +250,9 @@ class _CachedRecognizer:
         from digits.recognize import shipped_recognizer
 
         self.recognizer, self.seen = shipped_recognizer(), {}
+
+    def predict_mnist(self, images: np.ndarray) -> np.ndarray:
+        return self.judge_mnist(images)[0]
 
     def judge_mnist(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = [image.tobytes() for image in np.asarray(images, np.float32)]
@@ -291,7 +294,8 @@ def fit(per_band: int, seed: int = 11) -> str:
     finally:
         for (module, name), value in zip(names, saved):
             setattr(modules[module], name, value)
-    return f"{len(composed)} numbers of the pendigits training writers, {per_band} per spacing band:\n" + "\n".join(lines)
+    header = f"{len(composed)} numbers of the pendigits training writers, {per_band} per spacing band:"
+    return header + "\n" + "\n".join(lines)
 
 
 _BEGIN, _END = "<!-- numbers:begin -->", "<!-- numbers:end -->"
