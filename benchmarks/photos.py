@@ -2,11 +2,14 @@
 
     nice -n 10 python benchmarks/photos.py                   # 30 digits a row; writes benchmarks/PHOTOS.md
     python benchmarks/photos.py --n 20 --write /tmp/PHOTOS.md
+    python benchmarks/photos.py --numbers 30 --numbers-only  # the whole-number rows alone, into PHOTOS.md
 
 No photos of real homework are at hand, so the project makes them: real digits (the scanned dev sets cvl and
 ardis, and the pen dev sets pendigits and uji2 drawn from their strokes) are composited as ink onto generated
 paper by `make_photo` - squared or ruled, blue or black ink, light falling unevenly, turned slightly,
 camera blur and noise, JPEG-compressed - and the photo's bytes go through `ink_from_photo` and `recognize`.
+Whole numbers (pen digits composed as `benchmarks/whole_numbers.py` composes them, scanned digits laid side by
+side by `scanned_number`) go the same way through `ink_from_photo` and `recognize_number`.
 The dev sets are for measuring only: nothing is trained or tuned on them.
 `make_photo` is the photo maker the tests (and later the number benchmarks) reuse.
 """
@@ -58,7 +61,9 @@ def make_photo(
     Parameters
     ----------
     ink_picture
-        (h, w) uint8, dark ink (0) on white (255), e.g. a 280x280 dev-set picture; its darkness is the ink.
+        (h, w) uint8, dark ink (0) on white (255), e.g. a 280x280 dev-set picture or a 280 px high number;
+        its darkness is the ink. It is laid on the photo 30-45% of the photo's height high, keeping its
+        aspect, and smaller where that would be wider than nine tenths of the photo.
     paper
         One of `PAPERS`. Squares are a fifth, ruled lines a third, of the ink picture's height apart, so
         the writing spans two to five squares as on a notebook page; lines 1-3 px thick at 1280 px wide.
@@ -84,7 +89,10 @@ def make_photo(
     # Draw on a larger sheet, turn it, and cut the photo from its middle, so no corner is left empty.
     margin = int(0.12 * max(height, width))
     sheet_h, sheet_w = height + 2 * margin, width + 2 * margin
-    written = float(rng.uniform(0.30, 0.45)) * height  # side of the ink picture on the photo
+    written = float(rng.uniform(0.30, 0.45)) * height  # height of the ink picture on the photo
+    # A wide picture (a number) keeps its aspect and is shrunk to fit nine tenths of the photo's width.
+    written_wide = min(written * ink_picture.shape[1] / ink_picture.shape[0], 0.9 * width)
+    written = written_wide * ink_picture.shape[0] / ink_picture.shape[1]
     absorption = np.zeros((sheet_h, sheet_w, 3), np.float32)
     line = 1.0 - np.float32(_LINE_COLOURS[rng.integers(len(_LINE_COLOURS))]) / 255
     step = written / (5 if paper == "squared" else 3)
@@ -98,12 +106,12 @@ def make_photo(
         for x in np.arange(offset, sheet_w, step):
             cv2.line(lines, (int(x * 16), 0), (int(x * 16), sheet_h * 16), 1.0, thickness, cv2.LINE_AA, 4)
     absorption += np.minimum(lines, 1.0)[:, :, None] * line
-    side = max(1, int(round(written)))
-    darkness = 1.0 - cv2.resize(ink_picture, (side, side), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    side, side_wide = max(1, int(round(written))), max(1, int(round(written_wide)))
+    darkness = 1.0 - cv2.resize(ink_picture, (side_wide, side), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
     top = margin + int(rng.uniform(0.1, 0.9) * (height - side))
-    left = margin + int(rng.uniform(0.1, 0.9) * (width - side))
+    left = margin + int(rng.uniform(0.1, 0.9) * (width - side_wide))
     full_ink = 1.0 - np.float32(INKS[ink]) / 255 * np.float32(rng.uniform(0.9, 1.1))
-    window = absorption[top: top + side, left: left + side]
+    window = absorption[top: top + side, left: left + side_wide]
     window[:] = 1.0 - (1.0 - window) * (1.0 - darkness[:, :, None] * full_ink)  # ink over the lines
     paper_colour = np.float32(rng.uniform(0.93, 0.99, 3))
     sheet = paper_colour * (1.0 - absorption)
@@ -162,6 +170,89 @@ SOURCES = {
 """The real digits the photos are made of, how to read them, and where they come from."""
 
 
+def scanned_number(pictures: list[np.ndarray], rng: np.random.Generator,
+                   spacing: tuple[float, float] = (0.08, 0.3)) -> np.ndarray:
+    """Scanned digits (280x280 uint8, dark on white) laid side by side as a number, as `compose_number` lays
+    pen digits: a line height of 110-180 px on a 280 px high picture, each digit 0.85-1.1 of it, gaps drawn
+    from ``spacing`` (line heights), a baseline that wanders by up to 0.12 line heights. (280, W) uint8."""
+    from benchmarks.whole_numbers import BASELINE_WANDER, CANVAS_HEIGHT, DIGIT_SIZE, LINE_HEIGHT, MARGIN
+
+    line = rng.uniform(*LINE_HEIGHT)
+    phase, period = rng.uniform(0, 2 * np.pi), rng.uniform(2.0, 5.0) * line
+    amplitude = rng.uniform(0, BASELINE_WANDER) * line
+    placed, cursor = [], float(MARGIN)
+    for picture in pictures:
+        rows, cols = np.flatnonzero((picture < 160).any(axis=1)), np.flatnonzero((picture < 160).any(axis=0))
+        digit = picture[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+        height = line * rng.uniform(*DIGIT_SIZE)
+        width = max(1, int(round(digit.shape[1] * height / digit.shape[0])))
+        digit = cv2.resize(digit, (width, max(1, int(round(height)))), interpolation=cv2.INTER_AREA)
+        middle = cursor + width / 2
+        y = CANVAS_HEIGHT / 2 + amplitude * np.sin(phase + 2 * np.pi * middle / period) + rng.normal(0, 0.03) * line
+        top = int(np.clip(round(y - digit.shape[0] / 2), 0, CANVAS_HEIGHT - digit.shape[0]))
+        placed.append((digit, top, int(round(cursor))))
+        cursor += width + rng.uniform(*spacing) * line
+    canvas = np.full((CANVAS_HEIGHT, int(np.ceil(cursor)) + MARGIN), 255, np.uint8)
+    for digit, top, left in placed:
+        window = canvas[top: top + digit.shape[0], left: left + digit.shape[1]]
+        np.minimum(window, digit[: window.shape[0], : window.shape[1]], out=window)
+    return canvas
+
+
+NUMBER_SOURCES = {
+    "pendigits_dev": "pendigits test writers' strokes, composed as `benchmarks/whole_numbers.py` composes numbers",
+    "uji2_dev": "UJI Pen Characters v2 strokes, composed as `benchmarks/whole_numbers.py` composes numbers",
+    "cvl_dev": "CVL scanned digits laid side by side (`scanned_number`)",
+    "ardis_dev": "ARDIS IV scanned digits laid side by side (`scanned_number`)",
+}
+"""Where the numbers on the photos come from."""
+
+
+def number_pictures(source: str, n: int, rng: np.random.Generator) -> list[tuple[np.ndarray, str, str]]:
+    """``n`` numbers of 2-6 digits of ``source`` (a key of `NUMBER_SOURCES`), normal spacing: (picture, text,
+    what `recognize` reads in each digit alone, in its own picture)."""
+    from benchmarks.whole_numbers import SPACINGS, STROKE_SETS, load_strokes, random_numbers
+
+    if source.removesuffix("_dev") in STROKE_SETS:
+        strokes, labels = load_strokes(STROKE_SETS[source.removesuffix("_dev")])
+        return [(number.image, number.text,
+                 "".join(str(recognize(render_strokes(digit, number.image.shape, number.pen)).digit)
+                         for digit in number.digit_strokes))
+                for number in random_numbers(strokes, labels, n, rng, SPACINGS["normal"])]
+    real = load_real_set(source)
+    numbers = []
+    for _ in range(n):
+        picks = rng.integers(0, len(real.labels), rng.integers(2, 7))
+        numbers.append((scanned_number([real.images[i] for i in picks], rng),
+                        "".join(str(real.labels[i]) for i in picks),
+                        "".join(str(recognize(real.images[i]).digit) for i in picks)))
+    return numbers
+
+
+def number_rows(n: int, seed: int) -> list[dict]:
+    """Exact-string accuracy of ``ink_from_photo`` + ``recognize_number`` on ``n`` numbers of each source per
+    paper (blue and black ink taking turns), and of ``recognize_number`` on the same pictures without a photo."""
+    from digits import recognize_number
+
+    rows = []
+    for source in NUMBER_SOURCES:
+        for paper in ("squared", "ruled"):
+            rng = np.random.default_rng([seed, 100 + len(rows)])
+            right = plain_right = not_found = digits = alone_right = 0
+            for index, (picture, text, alone) in enumerate(number_pictures(source, n, rng)):
+                digits += len(text)
+                alone_right += alone == text
+                plain_right += recognize_number(picture).text == text
+                photo = make_photo(picture, paper, tuple(INKS)[index % 2], rng)
+                try:
+                    right += recognize_number(ink_from_photo(photo).image).text == text
+                except ValueError:  # nothing found (EmptyImageError is one): a miss
+                    not_found += 1
+            rows.append({"source": source, "paper": paper, "n": n, "digits": digits, "right": int(right),
+                         "plain_right": int(plain_right), "alone_right": int(alone_right), "not_found": not_found})
+    return rows
+
+
 def accuracy_rows(n: int, seed: int) -> list[dict]:
     """Accuracy of ``ink_from_photo`` + ``recognize`` on ``n`` digits of each source, per paper and ink."""
     rows = []
@@ -210,13 +301,46 @@ def twelve_megapixel_times(repeats: int, seed: int) -> tuple[list[float], list[f
     return wall, cpu
 
 
-def report(rows: list[dict], plain: list[dict], times: tuple[list[float], list[float]], n: int, seed: int) -> str:
+def number_report(rows: list[dict]) -> list[str]:
+    """The Markdown lines of the whole-number rows."""
+    lines = [
+        "## Photos of whole numbers",
+        "",
+        "Numbers of 2-6 digits, normal spacing (0.08-0.3 line heights between digits), a wandering baseline, "
+        "made of *real digits composited by the project onto generated paper*: the pen dev sets' strokes drawn as "
+        "`benchmarks/whole_numbers.py` composes numbers, and the scanned dev sets' digits cut to their ink and laid "
+        "side by side the same way (`scanned_number`). Each 280 px high picture goes onto a photo by `make_photo` "
+        "as above (blue and black ink taking turns), and the JPEG bytes through `digits.photos.ink_from_photo` and "
+        "`digits.recognize_number`. *Exact string*: the reading is the number. *Without a photo*: the same pictures "
+        "read straight by `recognize_number`. *Every digit right alone*: each digit's own picture (a scanned digit's "
+        "280x280 dev-set picture, a pen digit drawn alone) read by `digits.recognize`: the ceiling the network sets.",
+        "",
+        "| source | where its numbers come from | paper | numbers | digits | exact string | nothing found "
+        "| exact string without a photo | every digit right alone |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        lines.append(f"| {row['source']} | {NUMBER_SOURCES[row['source']]} | {row['paper']} | {row['n']} | "
+                     f"{row['digits']} | {row['right'] / row['n']:.1%} | {row['not_found']} | "
+                     f"{row['plain_right'] / row['n']:.1%} | {row['alone_right'] / row['n']:.1%} |")
+    lines.append("")
+    for paper in ("squared", "ruled"):
+        chosen = [row for row in rows if row["paper"] == paper]
+        total = sum(row["n"] for row in chosen)
+        lines.append(f"- {paper} paper: {sum(row['right'] for row in chosen) / total:.1%} of {total} numbers exact "
+                     f"({sum(row['plain_right'] for row in chosen) / total:.1%} without a photo; every digit right "
+                     f"alone {sum(row['alone_right'] for row in chosen) / total:.1%})")
+    return lines + [""]
+
+
+def report(rows: list[dict], plain: list[dict], times: tuple[list[float], list[float]], n: int, seed: int,
+           numbers: list[dict] | None = None, numbers_n: int = 0) -> str:
     """The Markdown page of the results."""
     lines = [
         "# Photos of handwriting on school paper",
         "",
         "Written by `python benchmarks/photos.py` "
-        f"(`--n {n} --seed {seed}`) on {machine()}.",
+        f"(`--n {n} --numbers {numbers_n} --seed {seed}`) on {machine()}.",
         "",
         "**Where the data comes from.** These are not photos of real homework: they are *real digits composited "
         "onto generated paper by the project* (`make_photo` in `benchmarks/photos.py`). Each digit of a dev set "
@@ -248,6 +372,8 @@ def report(rows: list[dict], plain: list[dict], times: tuple[list[float], list[f
               f"of CPU time** (slowest {max(cpu) * 1000:.0f} ms); median {statistics.median(wall) * 1000:.0f} ms "
               f"wall-clock (slowest {max(wall) * 1000:.0f} ms) on the shared machine, whose load average was "
               f"{load:.1f} at the end of the run.", ""]
+    if numbers:
+        lines += number_report(numbers)
     return "\n".join(lines)
 
 
@@ -256,12 +382,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=30, help="digits of each source per paper and ink")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timings", type=int, default=7, help="12-megapixel photos to time")
+    parser.add_argument("--numbers", type=int, default=30, help="numbers of each source per paper (0: none)")
+    parser.add_argument("--numbers-only", action="store_true",
+                        help="only the whole-number rows: printed, and put in place of that section of --write")
     parser.add_argument("--write", type=Path, default=Path(__file__).resolve().parent / "PHOTOS.md")
     args = parser.parse_args(argv)
+    if args.numbers_only:  # the whole-number section of the page alone, replaced where it is there
+        section = "\n".join(number_report(number_rows(args.numbers, args.seed)))
+        print(section)
+        page = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        heading = section.splitlines()[0]
+        if heading in page:  # replace the section up to the next heading, keeping what follows
+            start = page.index(heading)
+            following = page.find("\n## ", start + len(heading))
+            rest = page[following + 1:] if following >= 0 else ""
+            page = page[:start] + section + ("\n" + rest if rest else "")
+        else:
+            page = page.rstrip("\n") + "\n\n" + section
+        args.write.write_text(page, encoding="utf-8")
+        return
     rows = accuracy_rows(args.n, args.seed)
     plain = plain_rows(args.n, args.seed)
     times = twelve_megapixel_times(args.timings, args.seed)
-    text = report(rows, plain, times, args.n, args.seed)
+    numbers = number_rows(args.numbers, args.seed) if args.numbers else None
+    text = report(rows, plain, times, args.n, args.seed, numbers, args.numbers)
     args.write.write_text(text, encoding="utf-8")
     print(text)
 

@@ -4,6 +4,7 @@
     python benchmarks/whole_numbers.py --write benchmarks/NUMBERS.md
     python benchmarks/whole_numbers.py --per-row 50            # a quick look
     python benchmarks/whole_numbers.py --priors                # digits.numbers' priors, from pendigits training
+    python benchmarks/whole_numbers.py --fit 60                # FIT_GRID on pendigits training numbers
 
 Each number has 2-6 digits, each digit a real writer's strokes from one dev set
 (``../shared/data/handwriting/*_strokes.json``: pendigits, uji2, chars74k; for
@@ -237,6 +238,66 @@ def priors(seed: int = 5) -> str:
             f"digits of more than one cluster: {clustered} of {len(labels)}")
 
 
+FIT_GRID = {"numbers.NOT_A_DIGIT_COST": (0.0, 2.0, 4.0, 6.0)}
+"""The values `fit` tries for parameters of `digits.numbers` and `digits.segment` ("module.NAME": values), every
+combination; ``"segment.CUT_INK": (2.5, 3.5)`` and ``"segment.CUT_LEAN": (0.15, 0.25)`` were tried too."""
+
+
+class _CachedRecognizer:
+    """The shipped recognizer, remembering what it read: `fit` reads the same cut-outs under every setting."""
+
+    def __init__(self):
+        from digits.recognize import shipped_recognizer
+
+        self.recognizer, self.seen = shipped_recognizer(), {}
+
+    def predict_mnist(self, images: np.ndarray) -> np.ndarray:
+        return self.judge_mnist(images)[0]
+
+    def judge_mnist(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = [image.tobytes() for image in np.asarray(images, np.float32)]
+        new = [i for i, key in enumerate(keys) if key not in self.seen]
+        if new:
+            found, is_digit = self.recognizer.judge_mnist(np.asarray(images)[new])
+            for i, row, verdict in zip(new, found, is_digit):
+                self.seen[keys[i]] = row, verdict
+        return (np.stack([self.seen[key][0] for key in keys]), np.array([self.seen[key][1] for key in keys]))
+
+
+def fit(per_band: int, seed: int = 11) -> str:
+    """Exact-string shares on numbers composed from the pendigits TRAINING writers, for every setting of
+    `FIT_GRID`, from the picture alone and with strokes: what the parameters there are chosen by."""
+    import itertools
+
+    from digits import numbers, recognize_number, segment
+    from digits.pendigits import load_pendigits
+
+    train = load_pendigits("train")
+    strokes, labels = list(train.strokes), np.asarray(train.labels, np.int64)
+    rng = np.random.default_rng(seed)
+    composed = [number for spacing in SPACINGS.values()
+                for number in random_numbers(strokes, labels, per_band, rng, spacing)]
+    cached = _CachedRecognizer()
+    modules = {"numbers": numbers, "segment": segment}
+    names = [name.split(".") for name in FIT_GRID]
+    saved = [getattr(modules[module], name) for module, name in names]
+    lines = ["| " + " | ".join(FIT_GRID) + " | exact, picture | exact, strokes |", "| --- " * (len(FIT_GRID) + 2) + "|"]
+    try:
+        for values in itertools.product(*FIT_GRID.values()):
+            for (module, name), value in zip(names, values):
+                setattr(modules[module], name, value)
+            right = [sum(recognize_number(n.image, n.strokes if pen else None, recognizer=cached).text == n.text
+                         for n in composed) for pen in (False, True)]
+            lines.append("| " + " | ".join(map(str, values)) +
+                         f" | {right[0] / len(composed):.1%} | {right[1] / len(composed):.1%} |")
+            print(lines[-1], flush=True)
+    finally:
+        for (module, name), value in zip(names, saved):
+            setattr(modules[module], name, value)
+    header = f"{len(composed)} numbers of the pendigits training writers, {per_band} per spacing band:"
+    return header + "\n" + "\n".join(lines)
+
+
 _BEGIN, _END = "<!-- numbers:begin -->", "<!-- numbers:end -->"
 
 
@@ -255,7 +316,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write", help="a Markdown file to write the table into (between markers)")
     parser.add_argument("--priors", action="store_true",
                         help="print the priors of digits.numbers, measured on the pendigits training writers")
+    parser.add_argument("--fit", type=int, metavar="N",
+                        help="try the parameters of FIT_GRID on N numbers per spacing band of the pendigits "
+                             "training writers")
     args = parser.parse_args(argv)
+    if args.fit:
+        print(fit(args.fit))
+        return
     if args.priors:
         print(priors())
         return

@@ -126,7 +126,8 @@ def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]
     if ink_box(mask) is None:
         raise EmptyImageError("the image is blank: write a number first")
     pen = max(stroke_width(mask), 1.0)
-    pieces = _pieces_from_blobs(mask, pen)
+    blobs = _pieces_from_blobs(mask, pen)
+    pieces = blobs
     if strokes and pieces.max() > 0:
         pieces = _strokes_of_wide_blobs(pieces, _pieces_from_strokes(mask, strokes, pen))
     if pieces.max() == 0:
@@ -135,7 +136,6 @@ def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]
     boxes = _boxes(pieces)
     line = _line_height(boxes)
     groups = _grouped(boxes, line)
-    _, blobs = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
     inked = (pieces > 0) & (blobs > 0)
     blob_of_piece = np.zeros(int(pieces.max()) + 1, np.int64)
     blob_of_piece[pieces[inked]] = blobs[inked]  # a piece is connected: any of its pixels names its blob
@@ -199,15 +199,27 @@ def _renumbered(labels: np.ndarray) -> np.ndarray:
 
 def _with_edges(labels: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """``labels`` grown over the faint anti-aliased ink around each piece (two pixels at most)."""
-    faint = (ink > 0) & (labels == 0)
-    for _ in range(2):
+    where = ink_box(labels > 0)
+    if where is None:
+        return labels
+    rows, cols = where
+    grow = _EDGE_GROWTH
+    window = (slice(max(rows.start - grow, 0), rows.stop + grow), slice(max(cols.start - grow, 0), cols.stop + grow))
+    labels = labels.copy()
+    region = labels[window]  # a view: growing it grows ``labels``
+    faint = (ink[window] > 0) & (region == 0)
+    for _ in range(grow):
         if not faint.any():
             break
-        grown = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
+        grown = cv2.dilate(region.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
         take = faint & (grown > 0)
-        labels = np.where(take, grown, labels)
+        region[take] = grown[take]
         faint &= ~take
     return labels
+
+
+_EDGE_GROWTH = 2
+"""`_with_edges` grows the pieces this many pixels over faint ink."""
 
 
 def _boxes(labels: np.ndarray) -> np.ndarray:

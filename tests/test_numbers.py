@@ -267,3 +267,44 @@ def test_a_huge_picture_is_read_with_its_strokes_and_boxed_in_its_own_pixels(pen
     for box, digit in zip(reading.boxes, number.digit_strokes):
         assert box_holds(box, [stroke * factor for stroke in digit])
         assert box[2] <= huge.shape[1] and box[3] <= huge.shape[0]
+
+
+def test_each_cut_out_is_put_in_mnist_format_exactly_as_to_mnist_would(pendigits):
+    from digits.numbers import _mnist_from_ink, _padded
+    from digits.preprocess import ink_map
+    from digits.segment import split_into_atoms
+
+    number = pendigits.number("2026", spacing=SPACINGS["cramped"], seed=4)
+    ink = ink_map(number.image)
+    atoms = split_into_atoms(ink)
+    for first in range(atoms.count):
+        cutout = _padded(atoms.cutout(ink, first, first))
+        np.testing.assert_allclose(_mnist_from_ink(cutout), digits.to_mnist(cutout), atol=1e-6)
+
+
+def test_a_number_photographed_on_squared_paper_is_read(pendigits):
+    from benchmarks.photos import make_photo
+    from digits.photos import ink_from_photo
+
+    number = pendigits.number("2026", seed=5)
+    photo = make_photo(number.image, "squared", "blue", np.random.default_rng(0), turn=4.0)
+    found = ink_from_photo(photo)
+    assert found.paper == "squared"
+    assert digits.recognize_number(found.image).text == "2026"
+
+
+def test_scanned_digits_laid_side_by_side_make_a_number_that_is_read():
+    from benchmarks.photos import scanned_number
+
+    real = real_sets.load_real_set("cvl_dev")
+    def first_read_right(digit: int) -> int:
+        for index in np.flatnonzero(real.labels == digit):
+            prediction = digits.recognize(real.images[index])
+            if prediction.digit == digit and prediction.probability > 0.9:
+                return int(index)
+        pytest.skip(f"no {digit} of cvl is read right alone")
+
+    picks = [first_read_right(digit) for digit in (3, 1, 4)]
+    picture = scanned_number([real.images[i] for i in picks], np.random.default_rng(0))
+    assert picture.shape[0] == 280 and blobs(picture) >= 3
+    assert digits.recognize_number(picture).text == "314"
