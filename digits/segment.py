@@ -27,7 +27,6 @@ from typing import Sequence
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from .preprocess import EmptyImageError, ink_box, stroke_width
 
@@ -224,6 +223,8 @@ _EDGE_GROWTH = 2
 
 def _boxes(labels: np.ndarray) -> np.ndarray:
     """(n, 4) boxes ``(x0, y0, x1, y1)`` of labels 1..n (every one of which is present)."""
+    from scipy import ndimage  # on first use: importing SciPy takes longer than reading a number
+
     return np.array([(cols.start, rows.start, cols.stop, rows.stop) for rows, cols in ndimage.find_objects(labels)],
                     np.int64).reshape(-1, 4)
 

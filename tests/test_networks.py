@@ -20,15 +20,15 @@ def test_import_recognize_and_the_pad_need_no_tensorflow():
         "import sys, numpy as np, digits\n"
         "canvas = np.zeros((280, 280, 4), np.uint8); canvas[60:220, 130:150, 3] = 255\n"
         "print(digits.recognize(canvas).digit)\n"
+        "digits.DrawingPad(); digits.DrawingPad(number=True)\n"
         "print(sorted(m for m in ('scipy', 'tensorflow', 'keras') if m in sys.modules))\n"
-        "digits.DrawingPad()\n"
         "print(digits.recognize_number(np.hstack([canvas, canvas])).text)\n"
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     digit, before_the_pad, number, imported = done.stdout.split("\n")[:4]
-    assert digit == "1" and before_the_pad == "[]", done.stdout  # one digit needs neither SciPy nor TensorFlow
+    assert digit == "1" and before_the_pad == "[]", done.stdout  # a digit and the pads need neither SciPy nor TensorFlow
     assert number == "11" and imported == "[]", done.stdout
 
 
