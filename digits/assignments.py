@@ -27,6 +27,7 @@ before it changes anything.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,17 +91,23 @@ def exercise_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
 
 # ---------------------------------------------------------------- running nbgrader
 
+def _nbgrader_environment(env: dict) -> dict:
+    """``env`` as nbgrader and its kernels need it: this ``digits`` first on the path, nbgrader's tools found."""
+    env = dict(env)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    # nbgrader runs its database tool `alembic` by name: find it beside this Python even
+    # where the environment's bin folder is not on PATH (a venv used without activating it).
+    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
+    return env
+
+
 def _nbgrader(command: str, *args: str, course: Path, env: dict | None = None) -> str:
     """Run ``nbgrader <command> <args>`` on ``course``; return its log, raise `AssignmentError` on failure.
 
     It runs from the repository root, so the repository's ``nbgrader_config.py``
     applies, and the kernels it starts (to autograde) import this ``digits``.
     """
-    env = dict(os.environ if env is None else env)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    # nbgrader runs its database tool `alembic` by name: find it beside this Python even
-    # where the environment's bin folder is not on PATH (a venv used without activating it).
-    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
+    env = _nbgrader_environment(os.environ if env is None else env)
     completed = subprocess.run(
         [sys.executable, "-m", "nbgrader", command, *args, f"--CourseDirectory.root={Path(course).resolve()}"],
         cwd=REPO,
@@ -111,6 +119,79 @@ def _nbgrader(command: str, *args: str, course: Path, env: dict | None = None) -
     if completed.returncode != 0 or "[ERROR]" in log:
         raise AssignmentError(f"`nbgrader {command} {' '.join(args)}` failed:\n{log}")
     return log
+
+
+class _InProcess:
+    """nbgrader's ``generate_assignment`` and ``autograde`` run through its Python API, in this process.
+
+    nbgrader takes seconds to import; a class of thirty run as thirty ``nbgrader``
+    commands would import it thirty times. The API (the one nbgrader's formgrader
+    uses) runs the same steps with the repository's ``nbgrader_config.py``, on
+    ``course``. Each call sees the environment `_nbgrader` would give the command
+    (plus ``env``); what the kernels print on their standard error is kept in the
+    step's log, as it is for a command, instead of reaching the teacher's terminal.
+    """
+
+    def __init__(self, course: Path):
+        from nbgrader.apps.api import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+        config.CourseDirectory.root = str(Path(course).resolve())
+        self.api = NbGraderAPI(CourseDirectory(config=config), config=config)
+
+    def generate_assignment(self, assignment: str) -> str:
+        """``nbgrader generate_assignment <assignment> --force``; its log."""
+        return self._run("generate_assignment", assignment, force=True, create=True)
+
+    def autograde(self, assignment: str, student: str, *, force: bool, env: dict | None = None) -> str:
+        """``nbgrader autograde <assignment> --student <student> [--force]``; its log."""
+        return self._run("autograde", assignment, student, force=force, create=True, env=env)
+
+    def _run(self, command: str, *args, env: dict | None = None, **options) -> str:
+        with _environment(_nbgrader_environment({**os.environ, **(env or {})})), _standard_error() as stderr:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SQLAlchemy's notes on nbgrader's sessions
+                result = getattr(self.api, command)(*args, **options)
+        log = result.get("log", "") + result.get("error", "") + "".join(stderr)
+        if not result["success"] or "[ERROR]" in log:
+            raise AssignmentError(f"`nbgrader {command} {' '.join(args)}` failed:\n{log}")
+        return log
+
+
+@contextlib.contextmanager
+def _environment(env: dict):
+    """``os.environ`` set to ``env`` inside the block (kernels started there inherit it), restored after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _standard_error():
+    """Standard error (file descriptor 2: this process's and its children's) kept inside the block.
+
+    Yields a list that holds, once the block is over, the text written there.
+    """
+    text: list[str] = []
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as file:
+        saved = os.dup(2)
+        os.dup2(file.fileno(), 2)
+        try:
+            yield text
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            file.seek(0)
+            text.append(file.read().decode("utf-8", "replace"))
 
 
 def _gist(error: AssignmentError, limit: int = 240) -> str:
@@ -255,7 +336,7 @@ def _generate(assignment: str, name: str, course: Path) -> Path:
         if target.is_dir():
             shutil.copytree(target, kept)
         try:
-            _nbgrader("generate_assignment", assignment, "--force", course=course)
+            _InProcess(course).generate_assignment(assignment)
         except AssignmentError:
             if kept.is_dir():
                 shutil.rmtree(target, ignore_errors=True)
@@ -304,7 +385,7 @@ def autograde(
 ) -> list[Graded]:
     """Autograde each submission of each assignment (default: all that have submissions), one at a time.
 
-    Runs ``nbgrader autograde <assignment> --student <id>`` per submission: its
+    Runs nbgrader's autograde of one submission at a time (in this process): its
     checks restored from the instructor version (hidden tests too), executed, and
     its score stored in the gradebook; the executed notebooks are in
     ``<course>/autograded/<student>/<assignment>/``. A submission graded before and
@@ -312,7 +393,7 @@ def autograde(
     nbgrader cannot grade (a notebook with damaged nbgrader metadata, say) is
     reported and skipped; the others are still graded. ``progress`` gets one line
     per submission. The kernels see ``DIGITS_AUTOGRADE=1`` (notebook 4 then trains
-    on a slice).
+    on a slice), and draw no figures (a figure's output is its one-line text).
     """
     assignments = assignments or submitted_assignments(course)
     if not assignments:
@@ -325,23 +406,34 @@ def autograde(
     ]
     if not todo:
         raise AssignmentError(f"no submissions of {', '.join(assignments)} in {Path(course) / 'submitted'}")
-    env = {**os.environ, AUTOGRADE_VARIABLE: "1"}
+    nbgrader = _InProcess(course)
     results = []
-    for number, (assignment, student) in enumerate(todo, start=1):
-        started = time.perf_counter()
-        args = [assignment, "--student", student] + (["--force"] if force else [])
-        try:
-            log = _nbgrader("autograde", *args, course=course, env=env)
-        except AssignmentError as error:
-            result = Graded(assignment, student, "skipped", reason=_gist(error))
-        else:
-            status = "up to date" if "Skipping existing assignment" in log else "graded"
-            score, max_score = _score(course, assignment, student)
-            result = Graded(assignment, student, status, score, max_score, time.perf_counter() - started)
-        results.append(result)
-        if progress:
-            progress(result.line(number, len(todo)))
+    with tempfile.TemporaryDirectory() as folder:
+        startup = Path(folder) / "grading_kernel.py"
+        startup.write_text(_GRADING_KERNEL, encoding="utf-8")
+        env = {AUTOGRADE_VARIABLE: "1", "PYTHONSTARTUP": str(startup)}
+        for number, (assignment, student) in enumerate(todo, start=1):
+            started = time.perf_counter()
+            try:
+                log = nbgrader.autograde(assignment, student, force=force, env=env)
+            except AssignmentError as error:
+                result = Graded(assignment, student, "skipped", reason=_gist(error))
+            else:
+                status = "up to date" if "Skipping existing assignment" in log else "graded"
+                score, max_score = _score(course, assignment, student)
+                result = Graded(assignment, student, status, score, max_score, time.perf_counter() - started)
+            results.append(result)
+            if progress:
+                progress(result.line(number, len(todo)))
     return results
+
+
+_GRADING_KERNEL = """\
+# Run first in every kernel that `python -m digits.assignments autograde` starts (its PYTHONSTARTUP file).
+# Figures are kept as their one-line text, not rendered: nobody looks at them in a graded notebook,
+# and drawing them is a good part of the grading time.
+get_ipython().display_formatter.formatters["image/png"].enabled = False
+"""
 
 
 def _score(course: Path, assignment: str, student: str) -> tuple[float | None, float | None]:

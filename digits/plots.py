@@ -63,7 +63,9 @@ def show_digits(
     """A grid of digits, with an optional caption over each.
 
     ``images``: (N, H, W) arrays of any size (MNIST digits or whole canvases),
-    each drawn with its own grey range unless it is uint8 (then 0-255).
+    each drawn with its own grey range unless it is uint8 (then 0-255). Each
+    picture is ``cell`` inches wide, and its caption grows with it (9 points at
+    the default `CELL`), so that longer captions over larger pictures stay readable.
     """
     images = list(images)
     if titles is not None and len(titles) != len(images):
@@ -71,7 +73,9 @@ def show_digits(
     fig, axes = _grid(len(images), ncols, title, cell)
     for i, (ax, image) in enumerate(zip(axes, images)):
         limits = {"vmin": 0, "vmax": 255} if np.asarray(image).dtype == np.uint8 else {}
-        _picture(ax, image, titles[i] if titles is not None else None, **limits)
+        _picture(ax, image, **limits)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9 * cell / CELL)
     return fig
 
 

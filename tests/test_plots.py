@@ -41,6 +41,13 @@ def test_show_digits_draws_one_tick_free_grey_picture_per_image_with_its_caption
     assert fig.get_suptitle() == "Some digits"
 
 
+def test_show_digits_captions_grow_with_the_pictures(digits_batch):
+    small = plots.show_digits(digits_batch[:2], titles=["5, said 3 (100%)"] * 2)
+    large = plots.show_digits(digits_batch[:2], titles=["5, said 3 (100%)"] * 2, cell=2 * plots.CELL)
+    assert [ax.title.get_fontsize() for ax in image_axes(small)] == [9, 9]
+    assert [ax.title.get_fontsize() for ax in image_axes(large)] == [18, 18]
+
+
 def test_show_digits_rejects_a_caption_count_that_does_not_match(digits_batch):
     with pytest.raises(ValueError, match="titles"):
         plots.show_digits(digits_batch[:3], titles=["only one"])
