@@ -221,9 +221,18 @@ _EDGE_GROWTH = 2
 """`_with_edges` grows the pieces this many pixels over faint ink."""
 
 
+def warm_up() -> None:
+    """Import what splitting needs (SciPy's ``ndimage``) now, so that the first reading does not wait for it.
+
+    `import digits` leaves it out: one digit never needs it, and it takes longer
+    to import than a number takes to read. The number pad calls this when it is made.
+    """
+    from scipy import ndimage  # noqa: F401
+
+
 def _boxes(labels: np.ndarray) -> np.ndarray:
     """(n, 4) boxes ``(x0, y0, x1, y1)`` of labels 1..n (every one of which is present)."""
-    from scipy import ndimage  # on first use: importing SciPy takes longer than reading a number
+    from scipy import ndimage  # imported on first use (see `warm_up`)
 
     return np.array([(cols.start, rows.start, cols.stop, rows.stop) for rows, cols in ndimage.find_objects(labels)],
                     np.int64).reshape(-1, 4)

@@ -34,7 +34,7 @@ import ipywidgets as widgets
 import numpy as np
 from ipycanvas import Canvas, hold_canvas
 
-from . import strokes as strokes_module
+from . import segment, strokes as strokes_module
 from .numbers import NumberPrediction, recognize_number as shipped_recognize_number
 from .pad_strokes import LINE_WIDTH, PAD_SIZE, MouseStrokes, PadStrokes, Point, Stroke, is_dot
 from .pad_upload import ACCEPT, BOX_COLOUR, UploadError, photo_png, uploaded_file
@@ -171,6 +171,8 @@ class DrawingPad(widgets.HBox):
             raise ValueError(f"line_width must be from 1 to half the size ({size / 2:g}) pixels, got {line_width!r}")
         self.size = int(size)
         self.number = bool(number)
+        if self.number:
+            segment.warm_up()  # now, as the cell runs, rather than at the first Recognize
         self.width = self.size * (NUMBER_WIDTH if self.number else 1)
         """The canvas's width in pixels (its height is `size`)."""
         self._recognize = recognize

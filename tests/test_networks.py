@@ -20,15 +20,18 @@ def test_import_recognize_and_the_pad_need_no_tensorflow():
         "import sys, numpy as np, digits\n"
         "canvas = np.zeros((280, 280, 4), np.uint8); canvas[60:220, 130:150, 3] = 255\n"
         "print(digits.recognize(canvas).digit)\n"
-        "digits.DrawingPad(); digits.DrawingPad(number=True)\n"
+        "digits.DrawingPad()\n"
         "print(sorted(m for m in ('scipy', 'tensorflow', 'keras') if m in sys.modules))\n"
+        "digits.DrawingPad(number=True)\n"
+        "print(sorted(m for m in ('scipy.ndimage', 'tensorflow', 'keras') if m in sys.modules))\n"
         "print(digits.recognize_number(np.hstack([canvas, canvas])).text)\n"
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    digit, before_the_pad, number, imported = done.stdout.split("\n")[:4]
-    assert digit == "1" and before_the_pad == "[]", done.stdout  # a digit and the pads need neither SciPy nor TensorFlow
+    digit, single_pad, number_pad, number, imported = done.stdout.split("\n")[:5]
+    assert digit == "1" and single_pad == "[]", done.stdout  # a digit and its pad need neither SciPy nor TensorFlow
+    assert number_pad == "['scipy.ndimage']", done.stdout  # the number pad loads what splitting needs when it is made
     assert number == "11" and imported == "[]", done.stdout
 
 
