@@ -3,9 +3,10 @@
 `uploaded_file` takes the value of an ipywidgets ``FileUpload`` (ipywidgets 8: a
 tuple of dicts with ``name``, ``size`` and ``content``, a ``memoryview``) and
 returns the file's name and bytes, refusing an empty or a too large file with an
-`UploadError` whose message a student can act on. `photo_png` draws the ink
-found on a photo (`digits.photos.InkPicture.image`), small, with a box around
-each digit, as PNG bytes for the pad's result. Reading the photo itself is
+`UploadError` whose message a student can act on. `photo_png` draws the photo
+as it was read (`digits.photos.InkPicture.page`) above the ink found on it
+(`InkPicture.image`), small, each with a box around each digit, as PNG bytes for
+the pad's result. Reading the photo itself is
 `digits.photos.ink_from_photo`'s job.
 """
 
@@ -55,22 +56,45 @@ def uploaded_file(value) -> tuple[str, bytes]:
     return name, bytes(content)
 
 
-def photo_png(image: np.ndarray, boxes: Iterable[Sequence[int]] = (), width: int = 280) -> bytes:
+def photo_png(image: np.ndarray, boxes: Iterable[Sequence[int]] = (), width: int = 280,
+              page: np.ndarray | None = None) -> bytes:
     """PNG bytes of ``image``, (H, W) uint8 grey, shrunk to at most ``width`` pixels wide, ``boxes`` drawn on it.
 
     ``boxes``: ``(x0, y0, x1, y1)`` boxes in ``image``'s pixels, ends exclusive, drawn in `BOX_COLOUR`.
+    ``page``: the photo itself, (H, W, 3) uint8 RGB on the same pixels (`InkPicture.page`); when given it
+    is drawn first, with the same boxes, and ``image`` below it.
     """
     image = np.asarray(image, np.uint8)
     scale = min(1.0, width / image.shape[1])
-    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else image
-    picture = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    boxes = list(boxes)
+    pictures = [cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)]
+    if page is not None:
+        page = np.asarray(page, np.uint8)
+        if page.shape != image.shape + (3,):
+            raise ValueError(f"the photo's page is {page.shape}, expected {image.shape + (3,)} like its ink")
+        pictures.insert(0, cv2.cvtColor(page, cv2.COLOR_RGB2BGR))
+    drawn = [_boxed(_shrunk(picture, scale), boxes, scale) for picture in pictures]
+    if len(drawn) == 2:
+        gap = np.full((6, drawn[0].shape[1], 3), 255, np.uint8)
+        drawn = [drawn[0], gap, drawn[1]]
+    ok, encoded = cv2.imencode(".png", np.vstack(drawn))
+    if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
+        raise ValueError("could not encode the photo's ink as PNG")
+    return encoded.tobytes()
+
+
+def _shrunk(picture: np.ndarray, scale: float) -> np.ndarray:
+    if scale >= 1.0:
+        return picture.copy()
+    size = (max(1, round(picture.shape[1] * scale)), max(1, round(picture.shape[0] * scale)))
+    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+
+
+def _boxed(picture: np.ndarray, boxes: list, scale: float) -> np.ndarray:
+    """``picture`` (BGR, already shrunk by ``scale``) with the boxes drawn on it, in place."""
     bgr = tuple(int(c) for c in BOX_COLOUR[::-1])
     for x0, y0, x1, y1 in boxes:
         corner = (int(x0 * scale), int(y0 * scale))
         far = (max(int(np.ceil(x1 * scale)) - 1, corner[0]), max(int(np.ceil(y1 * scale)) - 1, corner[1]))
         cv2.rectangle(picture, corner, far, bgr, 2)
-    ok, encoded = cv2.imencode(".png", picture)
-    if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
-        raise ValueError("could not encode the photo's ink as PNG")
-    return encoded.tobytes()
+    return picture

@@ -85,6 +85,9 @@ class InkPicture:
     """The printed lines found: ``"squared"``, ``"ruled"`` or ``"plain"`` (none)."""
     photo_to_image: np.ndarray = field(repr=False, compare=False)
     """(2, 3) float64 affine transform from photo pixels (x, y) to picture pixels."""
+    page: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """(H, W, 3) uint8 RGB: the photo as the ink was read from it, shrunk and turned like ``image`` (its
+    light evened out), so a box in ``image`` lies on the same pixels here; None where not kept."""
 
     def to_photo(self, points) -> np.ndarray:
         """Picture pixels (x, y), an (N, 2) array or one pair, as pixels of the original photo; (N, 2) float64."""
@@ -132,7 +135,8 @@ def ink_from_photo(photo) -> InkPicture:
     lines = _PrintedLines(page.lines, page.reach, page.paper)
     ink = _cleaned(_ink_strength(page.flat, _darkness(page.flat), lines))
     image = np.round(255.0 * (1.0 - ink)).astype(np.uint8)
-    return InkPicture(image, page.scale, page.angle, page.paper, page.photo_to_image)
+    seen = np.round(255.0 * np.clip(page.flat, 0.0, 1.0)).astype(np.uint8)
+    return InkPicture(image, page.scale, page.angle, page.paper, page.photo_to_image, seen)
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ no digit (shown as ``?``). The answer's text starts with the number
 (the 28x28 picture the network saw), ``digits-card-digit`` (its reading) and
 ``digits-card-probability`` (``97%``, or "not a digit").
 
-For an uploaded photo, ``digits-photo`` holds ``digits-photo-view``, the ink
-found on the photo (boxes around the digits in number mode), and the result's
+For an uploaded photo, ``digits-photo`` holds ``digits-photo-view``: the photo
+as it was read, above the ink found on it (boxes around the digits in number mode), and the result's
 messages may be ``digits-not-picture`` (the file is no picture) or
 ``digits-no-writing`` (a photo with no writing on it).
 """
@@ -261,7 +261,7 @@ class ResultView(widgets.VBox):
     `result` is the result line (``digits-result``); `details` (``digits-details``)
     holds `chart`, the probability bars (in number mode a card per digit), and
     `network_view`, the 28x28 picture; it is hidden while a message shows.
-    `photo_view` (in ``digits-photo``) shows the ink found on an uploaded photo,
+    `photo_view` (in ``digits-photo``) shows an uploaded photo above the ink found on it,
     and is hidden for a drawing. ``number`` chooses the prompts of the number mode.
     """
 
@@ -281,7 +281,7 @@ class ResultView(widgets.VBox):
         self.details.add_class("digits-details")
         self.photo_view = widgets.Image(format="png")
         self.photo_view.add_class("digits-photo-view")
-        self.photo = widgets.VBox([widgets.HTML("<b>The ink found on your photo</b>"), self.photo_view])
+        self.photo = widgets.VBox([widgets.HTML("<b>Your photo, straightened, and the ink found on it</b>"), self.photo_view])
         self.photo.add_class("digits-photo")
         super().__init__([self.style_sheet, self.result, self.details, self.photo], **kwargs)
         self.show_prompt()
@@ -330,6 +330,6 @@ class ResultView(widgets.VBox):
         self.show_photo(photo)
 
     def show_photo(self, png: bytes | None) -> None:
-        """Show PNG bytes of the ink found on a photo below the result, or hide the photo (``None``)."""
+        """Show PNG bytes of a photo and the ink found on it below the result, or hide the photo (``None``)."""
         self.photo_view.value = png or b""
         self.photo.layout.display = None if png else "none"

@@ -353,7 +353,7 @@ class DrawingPad(widgets.HBox):
             return None
         self.prediction = prediction
         boxes = prediction.boxes if self.number else ()
-        png = photo_png(picture.image, boxes, PHOTO_VIEW)
+        png = photo_png(picture.image, boxes, PHOTO_VIEW, page=picture.page)
         if self.number:
             self.view.show_number(prediction, photo=png)
         else:

@@ -90,6 +90,16 @@ def test_a_turned_photo_is_turned_back_by_its_lines(handwritten, turn):
     assert digits.recognize(ink.image).digit == label
 
 
+def test_the_page_kept_with_the_ink_is_the_photo_on_the_same_pixels(handwritten):
+    picture, _ = handwritten[1]
+    ink = ink_from_photo(make_photo(picture, "squared", "blue", np.random.default_rng(8), turn=4))
+    assert ink.page.shape == ink.image.shape + (3,) and ink.page.dtype == np.uint8
+    inked = ink.image < 128
+    red, green, blue = (ink.page[..., channel].astype(float) for channel in range(3))
+    assert red[inked].mean() < red[~inked].mean() - 60  # the ink is where the photo is dark ...
+    assert blue[inked].mean() > red[inked].mean() + 20  # ... and blue there
+
+
 def test_a_twelve_megapixel_photo_is_shrunk_and_read(handwritten):
     picture, label = handwritten[3]
     ink = ink_from_photo(make_photo(picture, "squared", "blue", np.random.default_rng(12), size=TWELVE_MEGAPIXELS))

@@ -934,7 +934,10 @@ def test_an_uploaded_png_of_a_digit_is_read_and_its_ink_shown():
     assert result_text(pad).startswith(f"7 {DASH} ") and pad.prediction.digit == 7
     assert len(spy.images) == 1 and spy.images[0].dtype == np.uint8  # the ink found on the photo
     shown = cv2.imdecode(np.frombuffer(bytes(pad.view.photo_view.value), np.uint8), cv2.IMREAD_GRAYSCALE)
-    assert shown.shape == (280, 280) and (shown < 128).sum() > 1000  # the ink, small
+    assert shown.shape == (280 + 6 + 280, 280)  # the photo as read, a gap, the ink found on it
+    photo, ink = shown[:280], shown[-280:]
+    assert (ink < 128).sum() > 1000 and (photo < 128).sum() > 1000
+    assert np.corrcoef((photo < 128).ravel(), (ink < 128).ravel())[0, 1] > 0.8  # the same pixels
     assert pad.view.photo.layout.display is None
     assert pad.upload.value == ()  # emptied, so the same file can be chosen again
 
@@ -947,7 +950,9 @@ def test_an_uploaded_jpeg_of_a_number_is_read_with_its_digits_boxed_on_the_ink()
     assert result_text(pad).startswith(f"2026 {DASH} "), result_text(pad)
     shown = cv2.imdecode(np.frombuffer(bytes(pad.view.photo_view.value), np.uint8), cv2.IMREAD_COLOR)
     orange = (shown[:, :, 2] > 200) & (shown[:, :, 1] < 130) & (shown[:, :, 0] < 60)
-    assert shown.shape[1] == result_view.PHOTO_VIEW and orange.sum() > 200  # the boxes, on the ink
+    assert shown.shape[1] == result_view.PHOTO_VIEW
+    half = (shown.shape[0] - 6) // 2
+    assert orange[:half].sum() > 200 and orange[-half:].sum() > 200  # the boxes, on the photo and on the ink
 
 
 @pytest.mark.parametrize("name, data, words", [
