@@ -306,6 +306,9 @@ def clear(page) -> None:
 
 def test_drawn_digits_are_recognised_and_clear_resets_the_pad(pad_page):
     page = pad_page
+    # The result's prompt arrives with the widget's state, which may come a moment after the canvas.
+    page.wait_for_function("() => /\\S/.test(document.querySelector('.digits-result')?.textContent ?? '')",
+                           timeout=STEP_TIMEOUT_MS)
     assert "Draw a digit" in result_text(page)
     assert ink_on_canvas(page) == 0
     rounds = int(os.environ.get("DIGITS_BROWSER_ROUNDS", "1"))
