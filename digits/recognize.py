@@ -31,9 +31,9 @@ Chosen from data with ``python benchmarks/unsure_threshold.py``: real digits
 `to_mnist` and the shipped model with its calibrated temperature. The rule:
 the highest threshold below which the answers on real digits are more often
 wrong than right, counted where at least 50 digits fall below it; where there
-is none (as for this model: below 0.70 they are right 65% of the time), the
-highest that doubts at most 0.5% of real digits. It flags 0.46% of real digits,
-39% of the wrong answers and 42% of random scribbles (BENCHMARKS.md). Rerun it
+is none (as for this model: below 0.70 they are right 67% of the time), the
+highest that doubts at most 0.5% of real digits. It flags 0.43% of real digits,
+40% of the wrong answers and 39% of random scribbles (BENCHMARKS.md). Rerun it
 whenever the shipped model changes.
 """
 

@@ -61,7 +61,7 @@ RECIPES = {
     ),
     "robust": Recipe(
         build=build_robust_cnn,
-        epochs=14,
+        epochs=21,
         batch_size=128,
         validation_split=0.1,
         augment=True,
