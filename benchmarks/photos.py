@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.markdown import machine  # noqa: E402
+from benchmarks.markdown import machine, write_section  # noqa: E402
 from benchmarks.real_sets import HANDWRITING, load_real_set  # noqa: E402
 from digits.photos import ink_from_photo  # noqa: E402
 from digits.recognize import recognize  # noqa: E402
@@ -377,6 +377,28 @@ def report(rows: list[dict], plain: list[dict], times: tuple[list[float], list[f
     return "\n".join(lines)
 
 
+PAGE_BEGIN, PAGE_END = "<!-- photos:begin -->", "<!-- photos:end -->"
+"""The markers around what this script writes into PHOTOS.md; notes written by hand after them are kept."""
+
+
+def with_number_section(page: str, section: str) -> str:
+    """``page`` with its whole-number section (from ``section``'s heading to the next heading or `PAGE_END`) replaced.
+
+    Where the page has no such section, ``section`` is added at the end of the generated part (before
+    `PAGE_END`, or at the end of the page). Nothing outside the section changes.
+    """
+    heading = section.splitlines()[0]
+    limit = page.find(PAGE_END)
+    limit = len(page) if limit < 0 else limit
+    if heading in page[:limit]:
+        start = page.index(heading)
+        following = page.find("\n## ", start + len(heading), limit)
+        stop = following + 1 if following >= 0 else limit
+        return page[:start] + section + "\n" + ("\n" if following >= 0 else "") + page[stop:]
+    head, tail = page[:limit].rstrip("\n"), page[limit:]
+    return (head + "\n\n" if head else "") + section + "\n" + tail
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=30, help="digits of each source per paper and ink")
@@ -391,22 +413,14 @@ def main(argv: list[str] | None = None) -> None:
         section = "\n".join(number_report(number_rows(args.numbers, args.seed)))
         print(section)
         page = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
-        heading = section.splitlines()[0]
-        if heading in page:  # replace the section up to the next heading, keeping what follows
-            start = page.index(heading)
-            following = page.find("\n## ", start + len(heading))
-            rest = page[following + 1:] if following >= 0 else ""
-            page = page[:start] + section + ("\n" + rest if rest else "")
-        else:
-            page = page.rstrip("\n") + "\n\n" + section
-        args.write.write_text(page, encoding="utf-8")
+        args.write.write_text(with_number_section(page, section), encoding="utf-8")
         return
     rows = accuracy_rows(args.n, args.seed)
     plain = plain_rows(args.n, args.seed)
     times = twelve_megapixel_times(args.timings, args.seed)
     numbers = number_rows(args.numbers, args.seed) if args.numbers else None
     text = report(rows, plain, times, args.n, args.seed, numbers, args.numbers)
-    args.write.write_text(text, encoding="utf-8")
+    write_section(args.write, text.rstrip("\n"), PAGE_BEGIN, PAGE_END)
     print(text)
 
 

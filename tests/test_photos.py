@@ -237,3 +237,22 @@ def test_plain_paper_has_no_printed_lines_and_is_not_turned(handwritten):
     picture, _ = handwritten[0]
     page = find_printed_lines(make_photo(picture, "plain", "black", np.random.default_rng(6)))
     assert page.paper == "plain" and page.angle == 0.0 and not page.lines.any() and not page.reach.any()
+
+
+def test_the_photo_benchmark_rewrites_its_own_part_of_the_page_and_keeps_the_notes_after_it(tmp_path):
+    from benchmarks.markdown import write_section
+    from benchmarks.photos import PAGE_BEGIN, PAGE_END, with_number_section
+
+    page = tmp_path / "PHOTOS.md"
+    notes = "\n## What the number rows say\n\n- written by hand\n"
+    page.write_text(f"{PAGE_BEGIN}\n# Photos\n\nold table\n\n## Photos of whole numbers\n\nold numbers\n{PAGE_END}\n{notes}")
+    write_section(page, "# Photos\n\nnew table\n\n## Photos of whole numbers\n\nnew numbers", PAGE_BEGIN, PAGE_END)
+    text = page.read_text()
+    assert "new table" in text and "old table" not in text and text.endswith(notes)
+
+    replaced = with_number_section(text, "## Photos of whole numbers\n\nnewer numbers")
+    assert "newer numbers" in replaced and "new numbers" not in replaced
+    assert "new table" in replaced and replaced.endswith(f"{PAGE_END}\n{notes}")
+
+    added = with_number_section(f"{PAGE_BEGIN}\n# Photos\n{PAGE_END}\n{notes}", "## Photos of whole numbers\n\nrows")
+    assert added == f"{PAGE_BEGIN}\n# Photos\n\n## Photos of whole numbers\n\nrows\n{PAGE_END}\n{notes}"
