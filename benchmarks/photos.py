@@ -381,6 +381,11 @@ PAGE_BEGIN, PAGE_END = "<!-- photos:begin -->", "<!-- photos:end -->"
 """The markers around what this script writes into PHOTOS.md; notes written by hand after them are kept."""
 
 
+def write_page(path: Path, text: str) -> None:
+    """Put a full run's ``text`` into the page at ``path`` between the markers, keeping everything after them."""
+    write_section(path, text.rstrip("\n"), PAGE_BEGIN, PAGE_END)
+
+
 def with_number_section(page: str, section: str) -> str:
     """``page`` with its whole-number section (from ``section``'s heading to the next heading or `PAGE_END`) replaced.
 
@@ -420,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     times = twelve_megapixel_times(args.timings, args.seed)
     numbers = number_rows(args.numbers, args.seed) if args.numbers else None
     text = report(rows, plain, times, args.n, args.seed, numbers, args.numbers)
-    write_section(args.write, text.rstrip("\n"), PAGE_BEGIN, PAGE_END)
+    write_page(args.write, text)
     print(text)
 
 

@@ -240,13 +240,12 @@ def test_plain_paper_has_no_printed_lines_and_is_not_turned(handwritten):
 
 
 def test_the_photo_benchmark_rewrites_its_own_part_of_the_page_and_keeps_the_notes_after_it(tmp_path):
-    from benchmarks.markdown import write_section
-    from benchmarks.photos import PAGE_BEGIN, PAGE_END, with_number_section
+    from benchmarks.photos import PAGE_BEGIN, PAGE_END, with_number_section, write_page
 
     page = tmp_path / "PHOTOS.md"
     notes = "\n## What the number rows say\n\n- written by hand\n"
     page.write_text(f"{PAGE_BEGIN}\n# Photos\n\nold table\n\n## Photos of whole numbers\n\nold numbers\n{PAGE_END}\n{notes}")
-    write_section(page, "# Photos\n\nnew table\n\n## Photos of whole numbers\n\nnew numbers", PAGE_BEGIN, PAGE_END)
+    write_page(page, "# Photos\n\nnew table\n\n## Photos of whole numbers\n\nnew numbers\n")
     text = page.read_text()
     assert "new table" in text and "old table" not in text and text.endswith(notes)
 
