@@ -11,7 +11,11 @@ measured on the pendigits training writers (``python benchmarks/whole_numbers.py
 a width typical of that digit (`WIDTH_PRIOR`); and where the split is in doubt,
 a run that the recognizer's judge finds looks like no digit (two touching
 digits read as one, a slice of a digit) scores less (`NOT_A_DIGIT_COST`).
-Runs whose score cannot win whatever the network says are never read.
+Runs whose score cannot win whatever the network says are never read. From the
+picture alone, where the ink holds a group much wider than a line is high (digits
+that overlap or cross; `digits.segment.ARC_FROM`), the atoms are also made by
+cutting where the strokes meet (`digits.segment.split_into_atoms` with
+``at_branches``), both are read, and the reading with the higher score is kept.
 """
 
 from __future__ import annotations
@@ -142,16 +146,29 @@ def recognize_number(
     if strokes is not None and scale != (1.0, 1.0):  # a huge picture was shrunk: so are its strokes
         strokes = [np.asarray(stroke, np.float64).reshape(-1, 2) / scale for stroke in strokes]
     atoms = split_into_atoms(ink, strokes)
+    runs = _read_runs(ink, atoms, recognizer)
+    if strokes is None and atoms.branchable:
+        # Digits that overlap or cross: read the atoms cut where the strokes meet too, keep the better reading.
+        branched = split_into_atoms(ink, at_branches=True)
+        if branched.at_branches:
+            other = _read_runs(ink, branched, recognizer)
+            if other.best_between(0, branched.count - 1) > runs.best_between(0, atoms.count - 1):
+                atoms, runs = branched, other
+    chosen = runs.best_reading()
+    predictions = tuple(runs.prediction(index) for index in chosen)
+    boxes = tuple(_scaled(atoms.box(*runs.spans[index]), scale) for index in chosen)
+    return NumberPrediction("".join(str(p.digit) for p in predictions), predictions, boxes)
+
+
+def _read_runs(ink: np.ndarray, atoms: Atoms, recognizer: Recognizer) -> "_Runs":
+    """The candidate runs of ``atoms``, read and scored as far as the best reading needs."""
     runs = _Runs(atoms, _candidate_runs(atoms))
     # Runs of one group (and single atoms) first; a run that joins groups or is low is read only where its
     # best possible score (its costs alone) beats what the runs read so far make of the same atoms.
     runs.read(ink, recognizer, np.flatnonzero((runs.costs == 0) | runs.single))
     runs.read(ink, recognizer, [index for index in np.flatnonzero(~runs.done)
                                 if -runs.costs[index] > runs.best_between(*runs.spans[index])])
-    chosen = runs.best_reading()
-    predictions = tuple(runs.prediction(index) for index in chosen)
-    boxes = tuple(_scaled(atoms.box(*runs.spans[index]), scale) for index in chosen)
-    return NumberPrediction("".join(str(p.digit) for p in predictions), predictions, boxes)
+    return runs
 
 
 def _candidate_runs(atoms: Atoms) -> list[tuple[int, int]]:

@@ -14,7 +14,9 @@ the network (over-segment, then choose by recognition score).
    stroke) is cut along candidate cuts: paths from top to bottom that cross the
    least ink, free to lean and bend a little round strokes that lean into each
    other (seam carving), kept where they leave a digit's height of ink on both
-   sides.
+   sides. Asked to (``at_branches``), a group much wider than a line is high
+   (digits that overlap or cross, which no cut from top to bottom parts) is cut
+   instead where its strokes meet: at the branch points of its skeleton, into arcs.
 
 Pixels are those of the ink map (`digits.preprocess.ink_map`); boxes are
 ``(x0, y0, x1, y1)`` with the ends exclusive.
@@ -50,6 +52,20 @@ CUT_LEAN = 0.15
 """A cut may lean or bend this many line heights either side of its column."""
 MAX_CUTS = 12
 """At most this many candidate cuts in one group, the cheapest first."""
+ARC_FROM = 1.2
+"""With ``at_branches`` (`split_into_atoms`), groups wider than this many line heights are cut where their
+strokes meet (`_arcs`) instead of along cuts from top to bottom; groups whose strokes never meet keep the cuts.
+
+Digits that overlap or cross cannot be parted by any cut from top to bottom, and two touching digits are
+wider than a line is high, which few single digits are (by `digits.numbers.WIDTH_PRIOR`, about 6% of the
+pendigits training writers' 0s and 2s are 1.2 times as wide as high, fewer of the other digits).
+`digits.numbers` reads a picture both ways where it holds such a group; with the strokes (the pad), the
+strokes part the digits instead. Chosen on numbers of the pendigits training writers and between two
+candidates on the measuring rows (``benchmarks/NUMBERS.md``)."""
+ARC_RADIUS = 0.9
+"""`_arcs` takes out a disc of this many pen widths round each point where strokes meet: enough that
+the arcs of two crossing strokes come apart, little enough to keep short strokes (0.7 parted too few
+crossings, 1.1 erased too much, on the pendigits training writers' numbers)."""
 SPECK_AREA = 0.3
 """Blobs smaller than this many squared pen widths are dust, not ink."""
 
@@ -65,7 +81,10 @@ class Atoms:
     ink touches (with strokes: the strokes of one blob); atoms of different
     clusters have paper between them. ``blob``: (count,) int, the blob of
     touching ink each atom is part of. ``line_height``: the height of a digit,
-    pixels. ``pen``: the pen width, pixels.
+    pixels. ``pen``: the pen width, pixels. ``branchable``: whether some group is
+    wider than `ARC_FROM`, so that ``split_into_atoms(..., at_branches=True)`` may
+    cut it differently; ``at_branches``: whether some group was cut where its
+    strokes meet.
     """
 
     labels: np.ndarray
@@ -75,6 +94,8 @@ class Atoms:
     blob: np.ndarray
     line_height: float
     pen: float
+    branchable: bool = False
+    at_branches: bool = False
 
     @property
     def count(self) -> int:
@@ -113,12 +134,15 @@ class Atoms:
         return np.where(keep, ink[y0:y1, x0:x1], np.float32(0))
 
 
-def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]]] | None = None) -> Atoms:
+def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]]] | None = None,
+                     at_branches: bool = False) -> Atoms:
     """Cut an ink map into atoms, left to right (see the module's description).
 
     ``ink``: (H, W) float32 in [0, 1], as from `ink_map`. ``strokes``: the pen
     strokes the picture was drawn with, each a sequence of ``(x, y)`` points in
     the picture's pixels (y down), or None to work from the blobs of ink alone.
+    ``at_branches``: without strokes, cut groups wider than `ARC_FROM` where their
+    strokes meet (`_arcs`) instead of along cuts from top to bottom.
     Raises `EmptyImageError` when no pixel reaches `INK_THRESHOLD`.
     """
     mask = (ink > INK_THRESHOLD).view(np.uint8)
@@ -138,7 +162,7 @@ def split_into_atoms(ink: np.ndarray, strokes: Sequence[Sequence[Sequence[float]
     inked = (pieces > 0) & (blobs > 0)
     blob_of_piece = np.zeros(int(pieces.max()) + 1, np.int64)
     blob_of_piece[pieces[inked]] = blobs[inked]  # a piece is connected: any of its pixels names its blob
-    return _cut(pieces, boxes, groups, blob_of_piece, line, pen)
+    return _cut(pieces, boxes, groups, blob_of_piece, line, pen, use_arcs=at_branches and not strokes)
 
 
 def _pieces_from_blobs(mask: np.ndarray, pen: float) -> np.ndarray:
@@ -393,6 +417,40 @@ def _separates(inside: np.ndarray, seam: np.ndarray, line: float, pen: float) ->
     return True
 
 
+def _arcs(inside: np.ndarray, pen: float) -> tuple[np.ndarray, int] | None:
+    """A group's ink cut where its strokes meet or cross, for digits that touch (see `ARC_FROM`).
+
+    ``inside``: (H, W) bool, the group's ink. The ink's skeleton (its one-pixel middle
+    line) branches wherever strokes meet; a disc of `ARC_RADIUS` pen widths round each
+    branch point is taken out, which leaves the arcs between them. Every pixel of the
+    group (those of the discs too) goes to its nearest arc. Returns (H, W) int, each
+    pixel's arc (0, 1, ... from left to right by the arcs' centres; -1 on paper) and the
+    number of arcs, or None where the strokes never meet (a 0 or a 1 alone: no arcs to
+    choose between).
+    """
+    from scipy import ndimage  # imported on first use (see `warm_up`)
+    from skimage.morphology import skeletonize
+
+    skeleton = skeletonize(inside)
+    neighbours = cv2.filter2D(skeleton.view(np.uint8), cv2.CV_16S, np.ones((3, 3), np.float32),
+                              borderType=cv2.BORDER_CONSTANT) - skeleton
+    radius = max(1, int(round(ARC_RADIUS * pen)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    branches = cv2.dilate((skeleton & (neighbours >= 3)).view(np.uint8), disc) > 0
+    count, labels, stats, centres = cv2.connectedComponentsWithStats((inside & ~branches).view(np.uint8),
+                                                                     connectivity=8)
+    kept = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA * pen * pen
+    kept[0] = False
+    arcs = int(kept.sum())
+    if arcs <= 1:
+        return None
+    rank = np.zeros(count, np.int64)  # 0 for paper and crumbs, 1..arcs left to right
+    rank[np.flatnonzero(kept)[np.argsort(centres[kept, 0], kind="stable")]] = np.arange(1, arcs + 1)
+    ranked = rank[labels]
+    _, (rows, cols) = ndimage.distance_transform_edt(ranked == 0, return_indices=True)
+    return np.where(inside, ranked[rows, cols] - 1, -1), arcs
+
+
 def _clusters(blob_of_piece: np.ndarray, groups: list[list[int]]) -> list[int]:
     """For each group, its cluster: groups whose ink touches (they share a blob) are in one. Clusters are
     numbered by their leftmost group."""
@@ -413,27 +471,36 @@ def _clusters(blob_of_piece: np.ndarray, groups: list[list[int]]) -> list[int]:
 
 
 def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of_piece: np.ndarray,
-         line: float, pen: float) -> Atoms:
-    """Number the atoms left to right: each group, cut at its candidate cuts where it is wide.
+         line: float, pen: float, use_arcs: bool = False) -> Atoms:
+    """Number the atoms left to right: each group, cut at its candidate cuts where it is wide
+    (where its strokes meet, with ``use_arcs``, where it is wider than `ARC_FROM`).
 
     ``blob_of_piece``: for each piece label (0 = paper), the blob of touching ink it is part of."""
     lookup = np.zeros(len(boxes) + 1, np.int32)
     atoms = np.zeros(pieces.shape, np.int32)
     atom_boxes: list[np.ndarray] = []
     atom_group: list[int] = []
-    number = 0
+    number, branchable, branched = 0, False, False
     for index, group in enumerate(groups):
         lookup[:] = 0
         lookup[np.asarray(group) + 1] = 1
         x0, y0 = boxes[group, 0].min(), boxes[group, 1].min()
         x1, y1 = boxes[group, 2].max(), boxes[group, 3].max()
         inside = lookup[pieces[y0:y1, x0:x1]].astype(bool)
-        seams = _seams(inside, line, pen) if x1 - x0 > CUT_FROM * line else np.zeros((0, y1 - y0), np.int64)
-        if len(seams):
-            seams = seams[[_separates(inside, seam, line, pen) for seam in seams]]
-        # Each pixel's part: how many seams run left of it (or through it) in its row.
-        parts = (np.arange(x1 - x0)[None, None, :] >= seams[:, :, None]).sum(axis=0)
-        for part_number in range(len(seams) + 1):
+        wide = x1 - x0 > CUT_FROM * line
+        branchable |= bool(x1 - x0 > ARC_FROM * line)
+        arcs = _arcs(inside, pen) if use_arcs and x1 - x0 > ARC_FROM * line else None
+        if arcs is not None:
+            parts, part_count = arcs
+            branched = True
+        else:
+            seams = _seams(inside, line, pen) if wide else np.zeros((0, y1 - y0), np.int64)
+            if len(seams):
+                seams = seams[[_separates(inside, seam, line, pen) for seam in seams]]
+            # Each pixel's part: how many seams run left of it (or through it) in its row.
+            parts = (np.arange(x1 - x0)[None, None, :] >= seams[:, :, None]).sum(axis=0)
+            part_count = len(seams) + 1
+        for part_number in range(part_count):
             part = inside & (parts == part_number)
             where = ink_box(part)
             if where is None:
@@ -447,4 +514,5 @@ def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of
     group_of_atom = np.array(atom_group, np.int64)
     cluster = np.asarray(_clusters(blob_of_piece, groups), np.int64)[group_of_atom]
     blob = np.array([blob_of_piece[groups[g][0] + 1] for g in atom_group], np.int64)
-    return Atoms(atoms, np.array(atom_boxes, np.int64).reshape(-1, 4), group_of_atom, cluster, blob, line, pen)
+    return Atoms(atoms, np.array(atom_boxes, np.int64).reshape(-1, 4), group_of_atom, cluster, blob, line, pen,
+                 branchable, branched)

@@ -13,7 +13,8 @@ import pytest
 
 import digits
 from benchmarks import real_sets
-from benchmarks.whole_numbers import SPACINGS, STROKE_SETS, compose_number, load_strokes
+from benchmarks.whole_numbers import SPACINGS, STROKE_SETS, compose_number, load_strokes, random_numbers
+from digits.segment import split_into_atoms
 from digits.strokes import fit_strokes, render_strokes
 
 PEN, LINE = 14.0, 150.0
@@ -182,6 +183,37 @@ def test_touching_digits_are_parted_by_their_strokes_where_the_pad_has_them(pend
     for reading, number, ok in zip(by_strokes, numbers, right):
         if ok:
             assert all(box_holds(box, strokes) for box, strokes in zip(reading.boxes, number.digit_strokes))
+
+
+def atom_owners(atoms, digit_masks) -> list:
+    """For each atom, the digit (index) at least 85% of its ink belongs to, or None where it mixes digits."""
+    owner = np.argmax(np.stack(digit_masks), axis=0)
+    owners = []
+    for atom in range(1, atoms.count + 1):
+        shares = np.bincount(owner[atoms.labels == atom], minlength=len(digit_masks))
+        owners.append(int(np.argmax(shares)) if shares.max() >= 0.85 * shares.sum() else None)
+    return owners
+
+
+def test_digits_that_cross_are_cut_where_their_strokes_meet(pendigits):
+    number = pendigits.number("30", spacing=(-0.15, -0.1), seed=1)
+    masks = [render_strokes(strokes, number.image.shape, PEN) < 128 for strokes in number.digit_strokes]
+    assert (masks[0] & masks[1]).any()  # the 3's ink runs into the 0's
+    ink = digits.preprocess.ink_map(number.image)
+    assert None in atom_owners(split_into_atoms(ink), masks)  # no cut from top to bottom parts them
+    by_branches = atom_owners(split_into_atoms(ink, at_branches=True), masks)
+    assert None not in by_branches and by_branches == sorted(by_branches) and set(by_branches) == {0, 1}
+    assert digits.recognize_number(number.image).text == "30"
+
+
+def test_overlapping_numbers_read_better_with_both_ways_of_cutting(pendigits, monkeypatch):
+    rng = np.random.default_rng(4)
+    numbers = random_numbers(pendigits.strokes, pendigits.labels, 40, rng, SPACINGS["overlapping"])
+    both = sum(digits.recognize_number(n.image).text == n.text for n in numbers)
+    monkeypatch.setattr(digits.numbers, "split_into_atoms",
+                        lambda ink, strokes=None, at_branches=False: split_into_atoms(ink, strokes))
+    cuts_only = sum(digits.recognize_number(n.image).text == n.text for n in numbers)
+    assert both >= cuts_only + 3, f"{both} of 40 read right with both ways, {cuts_only} with cuts alone"
 
 
 # --- spacing and baseline -------------------------------------------------------------------------
