@@ -12,10 +12,11 @@ a width typical of that digit (`WIDTH_PRIOR`); and where the split is in doubt,
 a run that the recognizer's judge finds looks like no digit (two touching
 digits read as one, a slice of a digit) scores less (`NOT_A_DIGIT_COST`).
 Runs whose score cannot win whatever the network says are never read. From the
-picture alone, where the ink holds a group much wider than a line is high (digits
-that overlap or cross; `digits.segment.ARC_FROM`), the atoms are also made by
-cutting where the strokes meet (`digits.segment.split_into_atoms` with
-``at_branches``), both are read, and the reading with the higher score is kept.
+picture alone, where the ink holds a group wider than a line is high (digits that
+may overlap or cross; `digits.segment.ARC_FROM`) that the reading does not take
+whole as one digit the judge believes, the atoms are also made by cutting where
+the strokes meet (`digits.segment.split_into_atoms` with ``at_branches``), both
+are read, and the reading with the higher score is kept.
 """
 
 from __future__ import annotations
@@ -147,8 +148,8 @@ def recognize_number(
         strokes = [np.asarray(stroke, np.float64).reshape(-1, 2) / scale for stroke in strokes]
     atoms = split_into_atoms(ink, strokes)
     runs = _read_runs(ink, atoms, recognizer)
-    if strokes is None and atoms.branchable:
-        # Digits that overlap or cross: read the atoms cut where the strokes meet too, keep the better reading.
+    if strokes is None and atoms.wide_groups() and not _wide_groups_read_as_digits(runs, recognizer):
+        # Digits that may overlap or cross: read the atoms cut where the strokes meet too, keep the better reading.
         branched = split_into_atoms(ink, at_branches=True)
         if branched.at_branches:
             other = _read_runs(ink, branched, recognizer)
@@ -158,6 +159,20 @@ def recognize_number(
     predictions = tuple(runs.prediction(index) for index in chosen)
     boxes = tuple(_scaled(atoms.box(*runs.spans[index]), scale) for index in chosen)
     return NumberPrediction("".join(str(p.digit) for p in predictions), predictions, boxes)
+
+
+def _wide_groups_read_as_digits(runs: "_Runs", recognizer: Recognizer) -> bool:
+    """Whether the best reading so far takes every group wider than `digits.segment.ARC_FROM` whole, as one
+    digit that the recognizer's judge finds is a digit (a wide 0 or 2): then nothing crosses there to part.
+
+    False where the recognizer has no judge (``judge_mnist``), so the picture is read both ways.
+    """
+    wide = set(runs.atoms.wide_groups())
+    whole = [index for index in runs.best_reading() if runs.spans[index] in wide]
+    if len(whole) < len(wide) or not hasattr(recognizer, "judge_mnist"):
+        return False
+    _, is_digit = recognizer.judge_mnist(np.stack([runs.images[index] for index in whole]))
+    return bool(np.all(is_digit))
 
 
 def _read_runs(ink: np.ndarray, atoms: Atoms, recognizer: Recognizer) -> "_Runs":

@@ -14,7 +14,7 @@ the network (over-segment, then choose by recognition score).
    stroke) is cut along candidate cuts: paths from top to bottom that cross the
    least ink, free to lean and bend a little round strokes that lean into each
    other (seam carving), kept where they leave a digit's height of ink on both
-   sides. Asked to (``at_branches``), a group much wider than a line is high
+   sides. Asked to (``at_branches``), a group wider than a line is high
    (digits that overlap or cross, which no cut from top to bottom parts) is cut
    instead where its strokes meet: at the branch points of its skeleton, into arcs.
 
@@ -52,16 +52,16 @@ CUT_LEAN = 0.15
 """A cut may lean or bend this many line heights either side of its column."""
 MAX_CUTS = 12
 """At most this many candidate cuts in one group, the cheapest first."""
-ARC_FROM = 1.2
+ARC_FROM = 1.0
 """With ``at_branches`` (`split_into_atoms`), groups wider than this many line heights are cut where their
 strokes meet (`_arcs`) instead of along cuts from top to bottom; groups whose strokes never meet keep the cuts.
 
 Digits that overlap or cross cannot be parted by any cut from top to bottom, and two touching digits are
-wider than a line is high, which few single digits are (by `digits.numbers.WIDTH_PRIOR`, about 6% of the
-pendigits training writers' 0s and 2s are 1.2 times as wide as high, fewer of the other digits).
-`digits.numbers` reads a picture both ways where it holds such a group; with the strokes (the pad), the
-strokes part the digits instead. Chosen on numbers of the pendigits training writers and between two
-candidates on the measuring rows (``benchmarks/NUMBERS.md``)."""
+wider than a line is high, which most single digits are not (by `digits.numbers.WIDTH_PRIOR`, about a
+quarter of the pendigits training writers' 0s and a fifth of their 2s are, few of the other digits).
+`digits.numbers` reads a picture both ways where it holds such a group that is not plainly one digit; with
+the strokes (the pad), the strokes part the digits instead. Chosen on numbers of the pendigits training
+writers and among three candidates on the measuring rows (``benchmarks/NUMBERS.md``)."""
 ARC_RADIUS = 0.9
 """`_arcs` takes out a disc of this many pen widths round each point where strokes meet: enough that
 the arcs of two crossing strokes come apart, little enough to keep short strokes (0.7 parted too few
@@ -81,10 +81,8 @@ class Atoms:
     ink touches (with strokes: the strokes of one blob); atoms of different
     clusters have paper between them. ``blob``: (count,) int, the blob of
     touching ink each atom is part of. ``line_height``: the height of a digit,
-    pixels. ``pen``: the pen width, pixels. ``branchable``: whether some group is
-    wider than `ARC_FROM`, so that ``split_into_atoms(..., at_branches=True)`` may
-    cut it differently; ``at_branches``: whether some group was cut where its
-    strokes meet.
+    pixels. ``pen``: the pen width, pixels. ``at_branches``: whether some group
+    was cut where its strokes meet (`split_into_atoms`).
     """
 
     labels: np.ndarray
@@ -94,12 +92,22 @@ class Atoms:
     blob: np.ndarray
     line_height: float
     pen: float
-    branchable: bool = False
     at_branches: bool = False
 
     @property
     def count(self) -> int:
         return len(self.boxes)
+
+    def wide_groups(self) -> list[tuple[int, int]]:
+        """The (first, last) atoms (0-based, inclusive) of each group wider than `ARC_FROM` line heights."""
+        wide = []
+        for group in np.unique(self.group):
+            members = np.flatnonzero(self.group == group)
+            first, last = int(members[0]), int(members[-1])
+            x0, _, x1, _ = self.box(first, last)
+            if x1 - x0 > ARC_FROM * self.line_height:
+                wide.append((first, last))
+        return wide
 
     def box(self, first: int, last: int) -> tuple[int, int, int, int]:
         """The box around atoms ``first`` to ``last`` (0-based, inclusive)."""
@@ -480,7 +488,7 @@ def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of
     atoms = np.zeros(pieces.shape, np.int32)
     atom_boxes: list[np.ndarray] = []
     atom_group: list[int] = []
-    number, branchable, branched = 0, False, False
+    number, branched = 0, False
     for index, group in enumerate(groups):
         lookup[:] = 0
         lookup[np.asarray(group) + 1] = 1
@@ -488,7 +496,6 @@ def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of
         x1, y1 = boxes[group, 2].max(), boxes[group, 3].max()
         inside = lookup[pieces[y0:y1, x0:x1]].astype(bool)
         wide = x1 - x0 > CUT_FROM * line
-        branchable |= bool(x1 - x0 > ARC_FROM * line)
         arcs = _arcs(inside, pen) if use_arcs and x1 - x0 > ARC_FROM * line else None
         if arcs is not None:
             parts, part_count = arcs
@@ -515,4 +522,4 @@ def _cut(pieces: np.ndarray, boxes: np.ndarray, groups: list[list[int]], blob_of
     cluster = np.asarray(_clusters(blob_of_piece, groups), np.int64)[group_of_atom]
     blob = np.array([blob_of_piece[groups[g][0] + 1] for g in atom_group], np.int64)
     return Atoms(atoms, np.array(atom_boxes, np.int64).reshape(-1, 4), group_of_atom, cluster, blob, line, pen,
-                 branchable, branched)
+                 branched)

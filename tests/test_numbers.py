@@ -216,6 +216,25 @@ def test_overlapping_numbers_read_better_with_both_ways_of_cutting(pendigits, mo
     assert both >= cuts_only + 3, f"{both} of 40 read right with both ways, {cuts_only} with cuts alone"
 
 
+def test_a_wide_digit_that_the_judge_believes_is_not_cut_where_its_strokes_meet(pendigits, monkeypatch):
+    # 4s, 5s and 8s (their strokes meet) stretched to 1.25 line heights wide: wider than two crossing digits.
+    pictures, truth = [], []
+    for digit in (4, 5, 8):
+        for index in np.flatnonzero(pendigits.labels == digit)[:40]:
+            strokes = fit_strokes(pendigits.strokes[index], LINE, (0.0, 0.0))
+            points = np.vstack(strokes)
+            if np.ptp(points[:, 0]) < 0.5 * LINE:
+                continue
+            stretch = 1.25 * LINE / np.ptp(points[:, 0])
+            wide = [np.column_stack([(s[:, 0] - points[:, 0].min()) * stretch + 30, s[:, 1] + 140]) for s in strokes]
+            pictures.append(render_strokes(wide, (280, int(1.25 * LINE) + 60), PEN))
+            truth.append(str(digit))
+    guarded = sum(digits.recognize_number(p).text == t for p, t in zip(pictures, truth))
+    monkeypatch.setattr(digits.numbers, "_wide_groups_read_as_digits", lambda runs, recognizer: False)
+    always_cut = sum(digits.recognize_number(p).text == t for p, t in zip(pictures, truth))
+    assert guarded >= always_cut + 3, f"{guarded} of {len(truth)} read as one digit, {always_cut} when always cut"
+
+
 # --- spacing and baseline -------------------------------------------------------------------------
 
 
