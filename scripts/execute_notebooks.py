@@ -10,10 +10,15 @@ outputs and nbval can compare them with a fresh run. A cell tagged ``remove-outp
 (as in Jupyter Book) is stored without its outputs: a live widget, say, whose
 saved form would only show its text repr on the web (the notebook shows a
 picture of it instead).
+
+The kernels read MNIST and the real handwriting from ``../shared/data`` beside the
+repository, as the tests do, unless ``DIGITS_MNIST``, ``DIGITS_PENDIGITS`` or
+``DIGITS_HANDWRITING`` say otherwise.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,6 +27,17 @@ import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SHARED_DATA = NOTEBOOKS.parent.parent / "shared" / "data"
+"""The data folder beside the repository (as in CI), used where no environment variable names another."""
+
+
+def use_shared_data() -> None:
+    """Point the kernels at ``../shared/data`` where the environment names no other copy and it is there."""
+    for variable, path in (("DIGITS_MNIST", SHARED_DATA / "mnist.npz"),
+                           ("DIGITS_PENDIGITS", SHARED_DATA / "handwriting" / "pendigits"),
+                           ("DIGITS_HANDWRITING", SHARED_DATA / "handwriting")):
+        if variable not in os.environ and path.exists():
+            os.environ[variable] = str(path)
 
 
 def execute(path: Path) -> float:
@@ -41,6 +57,7 @@ def execute(path: Path) -> float:
 
 
 def main(paths: list[str]) -> None:
+    use_shared_data()
     for path in [Path(p) for p in paths] or sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
         print(f"{path.name}: {execute(path.resolve()):.0f} s", flush=True)
 
