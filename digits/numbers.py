@@ -148,7 +148,8 @@ def recognize_number(
         strokes = [np.asarray(stroke, np.float64).reshape(-1, 2) / scale for stroke in strokes]
     atoms = split_into_atoms(ink, strokes)
     runs = _read_runs(ink, atoms, recognizer)
-    if strokes is None and atoms.wide_groups() and not _wide_groups_read_as_digits(runs, recognizer):
+    wide = atoms.wide_groups() if strokes is None else []
+    if wide and not _read_whole_as_digits(runs, wide, recognizer):
         # Digits that may overlap or cross: read the atoms cut where the strokes meet too, keep the better reading.
         branched = split_into_atoms(ink, at_branches=True)
         if branched.at_branches:
@@ -161,15 +162,18 @@ def recognize_number(
     return NumberPrediction("".join(str(p.digit) for p in predictions), predictions, boxes)
 
 
-def _wide_groups_read_as_digits(runs: "_Runs", recognizer: Recognizer) -> bool:
-    """Whether the best reading so far takes every group wider than `digits.segment.ARC_FROM` whole, as one
+def _read_whole_as_digits(runs: "_Runs", groups: list[tuple[int, int]], recognizer: Recognizer) -> bool:
+    """Whether the best reading so far takes each of ``groups`` ((first, last) atoms, the wide groups) whole, as one
     digit that the recognizer's judge finds is a digit (a wide 0 or 2): then nothing crosses there to part.
 
-    False where the recognizer has no judge (``judge_mnist``), so the picture is read both ways.
+    False where the recognizer has no judge (``judge_mnist``) or nothing could be read, so the picture is read
+    both ways.
     """
-    wide = set(runs.atoms.wide_groups())
-    whole = [index for index in runs.best_reading() if runs.spans[index] in wide]
-    if len(whole) < len(wide) or not hasattr(recognizer, "judge_mnist"):
+    if not hasattr(recognizer, "judge_mnist") or not np.isfinite(runs.best_between(0, runs.atoms.count - 1)):
+        return False
+    wanted = set(groups)
+    whole = [index for index in runs.best_reading() if runs.spans[index] in wanted]
+    if len(whole) < len(groups):
         return False
     _, is_digit = recognizer.judge_mnist(np.stack([runs.images[index] for index in whole]))
     return bool(np.all(is_digit))
