@@ -5,11 +5,13 @@ scrawl. `nondigit_drawings` makes such pictures from sources every machine with
 the course has, so the recipe needs no download:
 
 * **letters and symbols from stroke fonts**: OpenCV's Hershey fonts are drawn
-  as pen paths, so a glyph comes out as pen strokes of any width (2-9% of the
-  glyph's height, as a felt pen or a pencil);
+  as pen paths, so a glyph comes out as pen strokes of any width (`PEN_WIDTHS`);
 * **letters and symbols from outline fonts**: the TrueType faces Matplotlib
-  ships (DejaVu, STIX, Computer Modern: sans, serif, mono, italic, bold),
-  thinned or thickened at random;
+  ships (DejaVu, STIX, Computer Modern: sans, serif, mono, italic, bold) and
+  the machine's own (`FONT_FOLDERS`: Debian's font packages, handwriting faces
+  among them), each glyph either as printed, thinned or thickened at random, or
+  traced along its middle line with a round pen of one width, as a hand draws it
+  (`PEN_TRACED`, `PEN_WIDTHS`);
 * **shapes drawn as strokes**: a star, a heart, a smiley, a triangle, a
   crossed box, an arrow, a spiral, a tick, a house, a zigzag, a grid;
 * **scribbles**: random smooth scrawls (`digits.drawn.scribbles`);
@@ -50,6 +52,11 @@ KINDS = ("stroke font", "outline font", "shape", "scribble", "overlaid digits")
 """What `nondigit_drawings` makes, in the order of ``mix``."""
 MIX = (0.35, 0.3, 0.15, 0.12, 0.08)
 """The default share of each kind."""
+PEN_TRACED = 0.5
+"""The share of outline-font glyphs redrawn along their middle line with a round pen (`_pen_traced`)."""
+PEN_WIDTHS = (0.04, 0.2)
+"""Pen widths of stroke-font and traced glyphs, as a share of the glyph's height (the pad's pen is 20 px on
+letters 80-250 px tall)."""
 
 _HERSHEY = (
     cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_TRIPLEX,
@@ -94,14 +101,51 @@ SHAPES = {
 """Simple drawings as strokes in a unit box (x right, y down)."""
 
 
+FONT_FOLDERS = (Path("/usr/share/fonts"), Path("~/.local/share/fonts").expanduser())
+"""Where `outline_fonts` also looks for the machine's own faces (Debian's font packages put theirs here)."""
+_NOT_LETTERS = ("STIXSiz", "cmex10", "cmsy10", "LastResort", "STIXNonUni", "StandardSymbols", "D050000L")
+"""Faces whose letters are symbols or pieces of symbols."""
+
+
 @lru_cache(maxsize=1)
 def outline_fonts() -> tuple[Path, ...]:
-    """The TrueType faces Matplotlib ships (present wherever the course is installed)."""
+    """The TrueType and OpenType faces to draw letters with: Matplotlib's, and the machine's own.
+
+    Matplotlib's (DejaVu, STIX, Computer Modern) are present wherever the course
+    is installed; the faces under `FONT_FOLDERS` depend on the machine (the
+    shipped judge's card lists the families it was fitted with). A face found in
+    both places counts once.
+    """
     import matplotlib
 
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    skip = ("STIXSiz", "cmex10", "cmsy10", "LastResort", "STIXNonUni")
-    return tuple(path for path in sorted(folder.glob("*.ttf")) if not path.name.startswith(skip))
+    found = sorted((Path(matplotlib.get_data_path()) / "fonts" / "ttf").glob("*.ttf"))
+    for folder in FONT_FOLDERS:
+        if folder.is_dir():
+            found += sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".ttf", ".otf"))
+    faces, names = [], set()
+    for path in found:
+        if path.name.startswith(_NOT_LETTERS) or path.name in names or not _characters(path):
+            continue
+        faces.append(path)
+        names.add(path.name)
+    return tuple(faces)
+
+
+@lru_cache(maxsize=None)
+def _characters(path: Path) -> frozenset[str]:
+    """The characters a face draws (its character map), empty for a file that cannot be read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as face:
+            return frozenset(chr(code) for code in (face.getBestCmap() or {}))
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError):
+        return frozenset()
+
+
+def fonts_with(char: str) -> tuple[Path, ...]:
+    """The faces of `outline_fonts` that have a glyph for ``char``."""
+    return tuple(path for path in outline_fonts() if char in _characters(path))
 
 
 @lru_cache(maxsize=64)
@@ -128,25 +172,46 @@ def _stroke_font_glyph(char: str, rng: np.random.Generator) -> np.ndarray:
         font |= cv2.FONT_ITALIC
     scale = 6.0
     (w, h), base = cv2.getTextSize(char, font, scale, 1)
-    thickness = max(2, int(round(rng.uniform(0.02, 0.09) * (h + base))))
+    thickness = max(2, int(round(rng.uniform(*PEN_WIDTHS) * h)))
     canvas = np.zeros((h + base + 2 * thickness + 20, w + 2 * thickness + 20), np.uint8)
     cv2.putText(canvas, char, (thickness + 10, h + thickness + 10), font, scale, 255, thickness, cv2.LINE_AA)
     return canvas
 
 
 def _outline_font_glyph(char: str, rng: np.random.Generator) -> np.ndarray:
+    """``char`` in a random face that has it, as printed (thickened or thinned) or as a pen would trace it."""
     from PIL import Image, ImageDraw
 
-    fonts = outline_fonts()
+    fonts = fonts_with(char) or outline_fonts()
     font = _truetype(fonts[rng.integers(len(fonts))], 160)
     picture = Image.new("L", (320, 320), 0)
     ImageDraw.Draw(picture).text((60, 40), char, fill=255, font=font)
     ink = np.asarray(picture)
     if not ink.any():
         return ink
+    if rng.random() < PEN_TRACED:
+        return _pen_traced(ink, rng)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(rng.integers(3, 14)),) * 2)
     return cv2.dilate(ink, kernel) if rng.random() < 0.6 else cv2.erode(ink, cv2.getStructuringElement(
         cv2.MORPH_ELLIPSE, (3, 3)))
+
+
+def _pen_traced(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A printed glyph (white on black, uint8) redrawn along its middle line with a round pen of one width.
+
+    The pen's width is a share of the glyph's height drawn from `PEN_WIDTHS`; the
+    edges are anti-aliased.
+    """
+    from skimage.morphology import skeletonize
+
+    middle = skeletonize(ink > 127)
+    rows = np.flatnonzero(middle.any(axis=1))
+    if rows.size == 0:
+        return ink
+    radius = rng.uniform(*PEN_WIDTHS) / 2 * max(rows[-1] - rows[0], 20)
+    pad = int(np.ceil(radius)) + 2
+    distance = cv2.distanceTransform(np.pad(~middle, pad, constant_values=True).view(np.uint8), cv2.DIST_L2, 5)
+    return np.round(np.clip(radius + 0.5 - distance, 0.0, 1.0) * 255).astype(np.uint8)
 
 
 def _shape(rng: np.random.Generator) -> np.ndarray:

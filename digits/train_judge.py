@@ -21,12 +21,13 @@ The drawings (all through `to_mnist`, as recognition sees them):
   and the pendigits training writers' pen strokes, each drawn twice with
   random pens;
 * not digits: `digits.nondigits.nondigit_drawings` (fonts, shapes, scribbles,
-  overlaid pen digits).
+  overlaid pen digits). Its outline fonts include the machine's own, so install
+  the font packages of `docs/developing.md` first; the card lists the faces used.
 
 The threshold is chosen on digits held out from all of that (MNIST's last 10%
 of the training set, the same as scans, and six pendigits writers): the judge
 may call at most `FLAG_AT_MOST` of them "not a digit". No dev set is used.
-About 15 minutes on 2 CPU cores, no GPU.
+About 6-15 minutes on 2 CPU cores, no GPU.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import numpy as np
 from ._quiet import import_keras
 from .data import load_mnist
 from .model_files import SHIPPED_MODEL, card_path, file_sha256, judge_path, read_card
+from .nondigits import nondigit_drawings, outline_fonts
 from .not_a_digit import FeatureStatistics, fit_logistic
 from .pendigits import load_pendigits
 
@@ -54,7 +56,7 @@ HELD_OUT_SCANS, HELD_OUT_NONDIGITS = 2000, 5000
 """Stored scans of MNIST's held-out digits, and non-digits, to check the threshold on."""
 NONDIGITS = 30_000
 """Non-digit drawings to learn from."""
-EPOCHS = 6
+EPOCHS = 10
 """Epochs of the small CNN."""
 
 
@@ -84,7 +86,6 @@ def drawings(seed: int = 0) -> dict[str, np.ndarray]:
     """The digits and non-digits the judge learns from and is checked on, (N, 28, 28, 1) float32 each."""
     from .augment import extra_training_digits, pen_digits_drawn
     from .drawn import enlarged, scanned_digits
-    from .nondigits import nondigit_drawings
     from .preprocess import to_mnist
     from .train import through_to_mnist
 
@@ -204,6 +205,7 @@ def fit_judge(model_path: str | Path = SHIPPED_MODEL, output: str | Path | None 
         "thresholds_of_each_way_alone": {name: round(float(np.quantile(score, FLAG_AT_MOST)), 6)
                                          for name, score in alone.items()},
         "training_drawings": {"digits": int(len(data["digits"])), "nondigits": int(len(data["nondigits"]))},
+        "fonts": [path.name for path in outline_fonts()],
         "seed": seed,
         "training_seconds": round(time.time() - started, 1),
     }

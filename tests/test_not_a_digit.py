@@ -14,7 +14,7 @@ import digits
 from digits.model_files import NOT_A_DIGIT_MODEL, SHIPPED_MODEL, SHIPPED_ONNX, ModelLoadError, file_sha256, read_card
 from digits.networks import OnnxNetwork
 from digits.pendigits import PenDigits
-from digits.nondigits import CYRILLIC, KINDS, LETTERS, SYMBOLS, nondigit_drawings
+from digits.nondigits import CYRILLIC, KINDS, LETTERS, SYMBOLS, _pen_traced, fonts_with, nondigit_drawings, outline_fonts
 from digits.not_a_digit import DigitJudge, FeatureStatistics, fit_logistic
 from digits.recognize import Prediction, shipped_recognizer
 from conftest import SHARED_HANDWRITING, as_canvas_drawing, needs_real_sets
@@ -194,6 +194,35 @@ def test_nondigit_drawings_are_seeded_mnist_format_and_of_every_kind(pen_train):
     assert "overlaid digits" not in set(nondigit_drawings(50, seed=3)[1])
     with pytest.raises(ValueError):
         nondigit_drawings(0)
+
+
+def test_letters_are_drawn_only_in_faces_that_have_them():
+    import matplotlib
+
+    names = [path.name for path in outline_fonts()]
+    assert len(names) == len(set(names))  # a face found twice counts once
+    shipped = {p.name for p in (Path(matplotlib.get_data_path()) / "fonts" / "ttf").glob("DejaVu*.ttf")}
+    assert shipped and shipped <= set(names)
+    computer_modern = [p for p in outline_fonts() if p.name == "cmr10.ttf"]  # Latin only, as Matplotlib ships it
+    assert computer_modern and computer_modern[0] in fonts_with("A") and computer_modern[0] not in fonts_with("Ж")
+    assert fonts_with("Ж") and not any(p.name.startswith(("cmsy10", "STIXSiz")) for p in outline_fonts())
+
+
+def test_a_traced_glyph_is_one_pen_wide_wherever_the_print_was_thick_or_thin():
+    import cv2
+
+    printed = np.zeros((320, 320), np.uint8)
+    printed[60:260, 60:140] = 255   # a thick bar, 80 px wide
+    printed[60:260, 200:206] = 255  # a thin one, 6 px wide
+    traced = _pen_traced(printed, np.random.default_rng(0))
+    pad = (traced.shape[0] - 320) // 2  # room for the pen all round
+    assert traced.shape == (320 + 2 * pad, 320 + 2 * pad)
+    traced = traced[pad:-pad, pad:-pad] if pad else traced
+    inside = cv2.distanceTransform((traced > 127).view(np.uint8), cv2.DIST_L2, 5)
+    thick_half, thin_half = inside[:, :170].max(), inside[:, 170:].max()
+    assert abs(thick_half - thin_half) <= 1.5, (thick_half, thin_half)  # one pen, both bars
+    assert 0.02 * 200 - 1.5 <= thick_half <= 0.1 * 200 + 1.5  # PEN_WIDTHS of the glyph's height, halved
+    assert traced[160, 100] == 255 and traced[160, 62] == 0  # along the middle of the thick bar, not its edge
 
 
 def test_no_character_that_a_digit_can_look_like_is_drawn():
