@@ -14,7 +14,8 @@ import digits
 from digits.model_files import NOT_A_DIGIT_MODEL, SHIPPED_MODEL, SHIPPED_ONNX, ModelLoadError, file_sha256, read_card
 from digits.networks import OnnxNetwork
 from digits.pendigits import PenDigits
-from digits.nondigits import CYRILLIC, KINDS, LETTERS, SYMBOLS, _pen_traced, fonts_with, nondigit_drawings, outline_fonts
+from digits.nondigits import (CYRILLIC, KINDS, LETTERS, PEN_WIDTHS, SYMBOLS, _pen_traced, fonts_with, nondigit_drawings,
+                              outline_fonts)
 from digits.not_a_digit import DigitJudge, FeatureStatistics, fit_logistic
 from digits.recognize import Prediction, shipped_recognizer
 from conftest import SHARED_HANDWRITING, as_canvas_drawing, needs_real_sets
@@ -217,11 +218,11 @@ def test_a_traced_glyph_is_one_pen_wide_wherever_the_print_was_thick_or_thin():
     traced = _pen_traced(printed, np.random.default_rng(0))
     pad = (traced.shape[0] - 320) // 2  # room for the pen all round
     assert traced.shape == (320 + 2 * pad, 320 + 2 * pad)
-    traced = traced[pad:-pad, pad:-pad] if pad else traced
+    traced = traced[pad:-pad, pad:-pad]
     inside = cv2.distanceTransform((traced > 127).view(np.uint8), cv2.DIST_L2, 5)
     thick_half, thin_half = inside[:, :170].max(), inside[:, 170:].max()
     assert abs(thick_half - thin_half) <= 1.5, (thick_half, thin_half)  # one pen, both bars
-    assert 0.02 * 200 - 1.5 <= thick_half <= 0.1 * 200 + 1.5  # PEN_WIDTHS of the glyph's height, halved
+    assert PEN_WIDTHS[0] / 2 * 200 - 1.5 <= thick_half <= PEN_WIDTHS[1] / 2 * 200 + 1.5  # half the pen
     assert traced[160, 100] == 255 and traced[160, 62] == 0  # along the middle of the thick bar, not its edge
 
 
